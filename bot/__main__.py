@@ -1,0 +1,136 @@
+"""`python -m bot [run | console | migrate | invite | i18n]` – one thing each."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.engine import DialogError
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging(settings.log_level)
+        return int(args.handler(settings, args) or 0)
+    except (ConfigError, DialogError) as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.set_defaults(handler=_run)
+    sub = parser.add_subparsers(title="commands")
+    sub.add_parser("run", help="run the bot (console mode when BOT_TOKEN is unset)"
+                   ).set_defaults(handler=_run)
+    sub.add_parser("console", help="talk to the bot in this terminal, on the local database"
+                   ).set_defaults(handler=_console)
+    sub.add_parser("migrate", help="apply database migrations and exit"
+                   ).set_defaults(handler=_migrate)
+    invite = sub.add_parser("invite", help="create invite codes and print their deep links")
+    invite.add_argument("--count", type=int, default=1)
+    invite.add_argument("--label", required=True, help="campaign label stored on the citizen")
+    invite.add_argument("--csv", metavar="PATH", help="also write code,link,label as CSV")
+    invite.add_argument("--bot-username", help="defaults to BOT_USERNAME, else getMe")
+    invite.set_defaults(handler=_invite)
+    i18n = sub.add_parser("i18n", help="translation catalogue: extract | update | check | compile")
+    i18n.add_argument("action", choices=["extract", "update", "check", "compile"])
+    i18n.set_defaults(handler=_i18n)
+    return parser
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs request URLs, which contain the bot token: keep it quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if level != "DEBUG":
+        logging.getLogger("telegram").setLevel(logging.WARNING)
+        logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+        logging.getLogger("transitions").setLevel(logging.WARNING)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.console_mode:
+        return _console(settings, args)
+    from telegram.error import InvalidToken
+
+    from bot.transport.telegram import run_telegram
+
+    try:
+        run_telegram(settings)
+    except InvalidToken:
+        raise ConfigError("BOT_TOKEN: Telegram rejected this token") from None
+    return 0
+
+
+def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.transport.console import run_console
+
+    asyncio.run(run_console(settings))
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import Database
+
+    async def migrate() -> list[int]:
+        db = await Database.open(settings.database_path)
+        await db.close()
+        return [number for number, _sql in load_migrations()]
+
+    from bot.db import load_migrations
+
+    numbers = asyncio.run(migrate())
+    print(f"{settings.database_path}: schema at migration {max(numbers):04d}")
+    return 0
+
+
+def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_invite import create_invites
+
+    rows = asyncio.run(create_invites(settings, args.count, args.label, args.bot_username))
+    for _code, link in rows:
+        print(link)
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["code", "link", "label"])
+            writer.writerows([code, link, args.label] for code, link in rows)
+        print(f"wrote {len(rows)} invites to {args.csv}", file=sys.stderr)
+    return 0
+
+
+def _i18n(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import catalog
+
+    template = catalog.extract_template()
+    if args.action == "extract":
+        catalog.write_template(template)
+        print(f"{len(template)} msgids -> {catalog.TEMPLATE}")
+    elif args.action == "update":
+        catalog.write_template(template)
+        catalog.update_catalogs(template)
+        print("catalogues updated; fill in empty msgstr entries, then run `i18n check`")
+    elif args.action == "compile":
+        for path in catalog.compile_catalogs():
+            print(path)
+    else:
+        problems = catalog.check_catalogs(template)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(template)} msgids, {len(problems)} problem(s)")
+        return 1 if problems else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Settings read once from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LOCALES = ("da", "en")
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+_USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A setting is wrong; the message names the variable so an operator can fix it at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot is configured with; only BOT_TOKEN is needed to run for real."""
+
+    token: str | None = field(default=None, repr=False)
+    bot_username: str | None = None
+    api_base_url: str = DEFAULT_API_BASE_URL
+    api_file_url: str = DEFAULT_API_FILE_URL
+    database_path: Path = Path("data/bot.db")
+    staff_chat_id: int | None = None
+    admin_ids: frozenset[int] = frozenset()
+    default_locale: str = "da"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Copenhagen"))
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    port: int = 8080
+    jobcentre_name: str = "Jobcentret"
+    log_level: str = "INFO"
+
+    @property
+    def console_mode(self) -> bool:
+        """Without a token there is nobody to talk to but the terminal."""
+        return self.token is None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        """Validate every variable; the first bad one raises ConfigError naming it."""
+        get = _Reader(env)
+        token = get.str("BOT_TOKEN")
+        if token is not None and not _TOKEN_RE.match(token):
+            raise ConfigError("BOT_TOKEN: expected the form 123456:ABC... given by BotFather")
+        username = get.str("BOT_USERNAME")
+        if username is not None:
+            username = username.removeprefix("@")
+            if not _USERNAME_RE.match(username):
+                raise ConfigError("BOT_USERNAME: expected a bot username like jobcenter_bot")
+        locale = get.str("DEFAULT_LOCALE") or "da"
+        if locale not in SUPPORTED_LOCALES:
+            raise ConfigError(f"DEFAULT_LOCALE: must be one of {', '.join(SUPPORTED_LOCALES)}")
+        tz_name = get.str("TIMEZONE") or "Europe/Copenhagen"
+        try:
+            tz = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"TIMEZONE: unknown time zone {tz_name!r}") from None
+        level = (get.str("LOG_LEVEL") or "INFO").upper()
+        if level not in _LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL: must be one of {', '.join(_LOG_LEVELS)}")
+        port = get.int("PORT", 8080)
+        if not 0 < port < 65536:
+            raise ConfigError("PORT: must be between 1 and 65535")
+        return cls(
+            token=token,
+            bot_username=username,
+            api_base_url=get.url("BOT_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            api_file_url=get.url("BOT_API_FILE_URL") or DEFAULT_API_FILE_URL,
+            database_path=Path(get.str("DATABASE_PATH") or "data/bot.db"),
+            staff_chat_id=get.int("STAFF_CHAT_ID", None),
+            admin_ids=get.int_set("ADMIN_IDS"),
+            default_locale=locale,
+            timezone=tz,
+            webhook_url=get.url("WEBHOOK_URL"),
+            webhook_secret=get.str("WEBHOOK_SECRET"),
+            port=port,
+            jobcentre_name=get.str("JOBCENTRE_NAME") or "Jobcentret",
+            log_level=level,
+        )
+
+
+class _Reader:
+    """Typed access to raw variables; empty strings count as unset."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def str(self, name: str) -> str | None:
+        value = self._env.get(name, "").strip()
+        return value or None
+
+    def int(self, name: str, default: int | None) -> int | None:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
+
+    def int_set(self, name: str) -> frozenset[int]:
+        raw = self.str(name) or ""
+        parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+        try:
+            return frozenset(int(p) for p in parts)
+        except ValueError:
+            raise ConfigError(f"{name}: expected comma-separated Telegram user ids") from None
+
+    def url(self, name: str) -> str | None:
+        raw = self.str(name)
+        if raw is not None and not raw.startswith(("http://", "https://")):
+            raise ConfigError(f"{name}: expected an http:// or https:// URL")
+        return raw
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; comments and blank lines ignored; quotes around values stripped."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load_settings(dotenv: Path = Path(".env")) -> Settings:
+    """The process environment wins over .env, as operators expect."""
+    return Settings.from_env({**read_dotenv(dotenv), **os.environ})

@@ -1,0 +1,62 @@
+"""The one object every handler gets: settings, database, clock, texts and services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot import PROJECT_ROOT
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.engine import load_dialog
+from bot.engine.storage import SessionStore
+from bot.features.citizens import CitizenStore
+from bot.features.invites import InviteService
+from bot.features.invites.storage import InviteStore
+from bot.features.onboarding.service import OnboardingService
+from bot.features.privacy import PrivacyService
+from bot.i18n import Texts
+
+
+@dataclass(frozen=True, slots=True)
+class AppContext:
+    settings: Settings
+    db: Database
+    clock: Clock
+    texts: Texts
+    citizens: CitizenStore
+    sessions: SessionStore
+    invites: InviteService
+    privacy: PrivacyService
+    onboarding: OnboardingService
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with the AppContext typed, so handlers never dig in bot_data."""
+
+    @property
+    def app(self) -> AppContext:
+        return self.bot_data["app"]  # type: ignore[no-any-return]
+
+
+DIALOGS_DIR = PROJECT_ROOT / "dialogs"
+
+
+async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None = None,
+                           db: Database | None = None) -> AppContext:
+    """Open the database, load texts and dialogs, and validate it all before the first update."""
+    texts = texts or Texts.load(settings.default_locale, settings.timezone)
+    db = db or await Database.open(settings.database_path)
+    citizens = CitizenStore(db)
+    sessions = SessionStore(db)
+    invites = InviteService(InviteStore(db), citizens, clock)
+    privacy = PrivacyService(citizens, sessions, clock)
+    onboarding = OnboardingService(
+        load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,
+        texts, clock, settings.jobcentre_name,
+    )
+    return AppContext(settings, db, clock, texts, citizens, sessions, invites, privacy,
+                      onboarding)

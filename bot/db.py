@@ -1,0 +1,143 @@
+"""One SQLite connection (WAL), numbered migrations, and serialised statements.
+
+All tasks share one aiosqlite connection. Every statement runs under one asyncio lock, so a
+multi-statement ``transaction()`` of one chat can never swallow another chat's writes.
+Statements outside a transaction autocommit; in WAL mode with ``synchronous=NORMAL`` a commit
+reaches the OS at once, so ``kill -9`` loses nothing that was committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class Database:
+    """The only object that talks to SQLite; storage modules hold one."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        """Open (creating the folder), switch on WAL and foreign keys, apply migrations."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        db = cls(conn)
+        await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def migrate(self) -> list[int]:
+        """Apply every migration newer than PRAGMA user_version, each atomically."""
+        async with self._lock:
+            cursor = await self._conn.execute("PRAGMA user_version")
+            row = await cursor.fetchone()
+            current = int(row[0]) if row else 0
+            applied: list[int] = []
+            for number, sql in load_migrations():
+                if number <= current:
+                    continue
+                await self._conn.executescript(
+                    f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+                applied.append(number)
+                log.info("applied migration %04d", number)
+            return applied
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write; returns lastrowid (useful after INSERT)."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return cursor.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """All-or-nothing unit of work; nothing else touches the connection meanwhile."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def table_names(self) -> list[str]:
+        rows = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        return [str(r["name"]) for r in rows]
+
+
+class Transaction:
+    """Statements inside ``Database.transaction()``; the lock is already held."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._conn.execute(sql, params)
+        return cursor.lastrowid or 0
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        cursor = await self._conn.execute(sql, params)
+        return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        cursor = await self._conn.execute(sql, params)
+        return list(await cursor.fetchall())
+
+
+def load_migrations() -> list[tuple[int, str]]:
+    """Migrations ship inside the package as NNNN_verb_noun.sql and are never edited."""
+    found: list[tuple[int, str]] = []
+    for entry in resources.files("bot.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001.. without gaps, found {numbers}")
+    return found

@@ -1,0 +1,84 @@
+"""Language-neutral descriptions of what to show; rendered per citizen by `render`.
+
+Services build Screens from msgids and values; only the Telegram layer picks the language, so
+the same Screen can be shown in Danish or English and tested without Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.i18n import Translator
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A msgid with named values, translated at render time."""
+
+    msgid: str
+    params: Mapping[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A calendar month, named in the reader's language ('november 2026')."""
+
+    year: int
+    month: int
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A moment shown as a date in the reader's language and the display time zone."""
+
+    moment: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Several values, one per line."""
+
+    items: tuple[Value, ...]
+
+
+Value = str | int | Phrase | Month | Day | Lines
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenButton:
+    label: Value
+    callback_data: str
+    checked: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    dialog: str
+    state: str
+    text: Value
+    buttons: tuple[tuple[ScreenButton, ...], ...] = ()
+
+
+def render(value: Value, _: Translator) -> str:
+    """Resolve a Value into text in the translator's language."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Phrase):
+        params = {k: render(v, _) for k, v in value.params.items()}
+        return _(value.msgid, **params)
+    if isinstance(value, Month):
+        return _.month(date(value.year, value.month, 1))
+    if isinstance(value, Day):
+        return _.date(value.moment)
+    return "\n".join(render(item, _) for item in value.items)
+
+
+def render_button(button: ScreenButton, _: Translator) -> str:
+    label = render(button.label, _)
+    if button.checked is None:
+        return label
+    return ("✅ " if button.checked else "⬜ ") + label

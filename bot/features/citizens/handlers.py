@@ -1,0 +1,30 @@
+"""A citizen blocking or unblocking the bot."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ChatMemberHandler
+
+from bot.context import BotContext
+
+log = logging.getLogger(__name__)
+GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
+
+
+async def membership_changed(update: Update, context: BotContext) -> None:
+    """Blocked (`kicked`) means gone: nothing more is sent. Unblocked means back."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    app = context.app
+    status = change.new_chat_member.status
+    blocked_at = app.clock.now() if status in GONE else None
+    if await app.citizens.set_blocked(change.from_user.id, blocked_at):
+        log.info("citizen %s the bot", "blocked" if blocked_at else "unblocked")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -1,0 +1,114 @@
+"""SQL for citizens and consent events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiosqlite import Row
+
+from bot.clock import from_db, to_db
+from bot.db import Database
+from bot.features.citizens.model import Citizen, ConsentRecord, PreferredTime, Purpose
+
+_COLUMNS = ("id, telegram_user_id, chat_id, locale, joined_at, first_name, unemployed_since, "
+            "preferred_time, invite_label, blocked_at")
+_EDITABLE = frozenset({"first_name", "unemployed_since", "preferred_time", "locale"})
+
+
+class CitizenStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def by_user(self, telegram_user_id: int) -> Citizen | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM citizens WHERE telegram_user_id = ?", (telegram_user_id,)
+        )
+        return _citizen(row) if row else None
+
+    async def by_id(self, citizen_id: int) -> Citizen | None:
+        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM citizens WHERE id = ?",
+                                       (citizen_id,))
+        return _citizen(row) if row else None
+
+    async def create(self, telegram_user_id: int, chat_id: int, locale: str,
+                     now: datetime) -> Citizen:
+        """Insert, or return the existing row if a concurrent update created it first."""
+        await self._db.execute(
+            "INSERT INTO citizens (telegram_user_id, chat_id, locale, joined_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO NOTHING",
+            (telegram_user_id, chat_id, locale, to_db(now)),
+        )
+        citizen = await self.by_user(telegram_user_id)
+        assert citizen is not None
+        return citizen
+
+    async def update(self, citizen_id: int, **fields: str | None) -> None:
+        """Change profile fields the citizen controls; column names come from a fixed set."""
+        unknown = set(fields) - _EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = :{name}" for name in fields)
+        await self._db.execute(f"UPDATE citizens SET {assignments} WHERE id = :id",
+                               {**fields, "id": citizen_id})
+
+    async def set_invite_label(self, citizen_id: int, label: str) -> None:
+        await self._db.execute("UPDATE citizens SET invite_label = ? WHERE id = ?",
+                               (label, citizen_id))
+
+    async def set_blocked(self, telegram_user_id: int, blocked_at: datetime | None) -> bool:
+        """Marks the citizen gone (or back); False when we never knew them."""
+        changed = await self._db.execute_rowcount(
+            "UPDATE citizens SET blocked_at = ? WHERE telegram_user_id = ?",
+            (to_db(blocked_at) if blocked_at else None, telegram_user_id),
+        )
+        return changed > 0
+
+    async def set_blocked_by_chat(self, chat_id: int, blocked_at: datetime) -> bool:
+        changed = await self._db.execute_rowcount(
+            "UPDATE citizens SET blocked_at = ? WHERE chat_id = ? AND blocked_at IS NULL",
+            (to_db(blocked_at), chat_id),
+        )
+        return changed > 0
+
+    async def delete(self, citizen_id: int) -> None:
+        """Erase the citizen; consent history and dialog state go with them (ON DELETE CASCADE)."""
+        await self._db.execute("DELETE FROM citizens WHERE id = ?", (citizen_id,))
+
+    async def record_consents(self, citizen_id: int, choices: dict[Purpose, bool],
+                              text_version: str, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute_many(
+                "INSERT INTO consent_events (citizen_id, purpose, granted, text_version, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?)",
+                [(citizen_id, p.value, int(g), text_version, to_db(now))
+                 for p, g in choices.items()],
+            )
+
+    async def consents(self, citizen_id: int) -> dict[Purpose, ConsentRecord]:
+        """The record in force per purpose: the newest event wins."""
+        rows = await self._db.fetch_all(
+            "SELECT purpose, granted, text_version, recorded_at FROM consent_events "
+            "WHERE citizen_id = ? ORDER BY id",
+            (citizen_id,),
+        )
+        current: dict[Purpose, ConsentRecord] = {}
+        for row in rows:
+            purpose = Purpose(row["purpose"])
+            current[purpose] = ConsentRecord(purpose, bool(row["granted"]),
+                                             row["text_version"], from_db(row["recorded_at"]))
+        return current
+
+
+def _citizen(row: Row) -> Citizen:
+    return Citizen(
+        id=row["id"],
+        telegram_user_id=row["telegram_user_id"],
+        chat_id=row["chat_id"],
+        locale=row["locale"],
+        joined_at=from_db(row["joined_at"]),
+        first_name=row["first_name"],
+        unemployed_since=row["unemployed_since"],
+        preferred_time=PreferredTime(row["preferred_time"]) if row["preferred_time"] else None,
+        invite_label=row["invite_label"],
+        blocked_at=from_db(row["blocked_at"]) if row["blocked_at"] else None,
+    )

@@ -1,0 +1,1 @@
+"""First contact: welcome, consent per purpose, a short skippable profile, and /menu."""

@@ -1,0 +1,197 @@
+"""Onboarding decisions: who the citizen is, which step they are on, what their answers mean."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.clock import Clock
+from bot.engine import DialogSpec, Facts
+from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
+from bot.engine.screen import Lines, Phrase, Value
+from bot.engine.storage import SessionStore
+from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.features.citizens.labels import month_value
+from bot.features.citizens.model import PreferredTime
+from bot.features.invites import InviteService
+from bot.features.privacy import PrivacyService
+from bot.features.privacy.service import profile_lines
+from bot.i18n import N_, Texts
+
+log = logging.getLogger(__name__)
+_SPACES = re.compile(r"\s+")
+WELCOME_BACK = N_("Welcome back! Here is where we left off.")
+CONSENT_STATES = ("welcome", "consent")
+RESTART_STATES = frozenset({"welcome", "declined", "deleted"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An outcome plus the citizen it is for (None once they are erased)."""
+
+    outcome: Outcome
+    citizen: Citizen | None
+    locale: str
+
+
+class OnboardingService:
+    def __init__(self, spec: DialogSpec, sessions: SessionStore, citizens: CitizenStore,
+                 invites: InviteService, privacy: PrivacyService, texts: Texts, clock: Clock,
+                 jobcentre_name: str) -> None:
+        self._citizens = citizens
+        self._invites = invites
+        self._privacy = privacy
+        self._texts = texts
+        self._clock = clock
+        self._jobcentre = jobcentre_name
+        self.spec = spec
+        self.runner = DialogRunner(spec, self.binding(), sessions, clock,
+                                   texts.translated_everywhere)
+
+    def binding(self) -> DialogBinding:
+        return DialogBinding(
+            conditions={"editing": _editing},
+            actions={
+                "begin_edit": _begin_edit,
+                "end_edit": _end_edit,
+                "load_consents": self._load_consents,
+                "toggle_consent": _toggle_consent,
+                "save_consents": self._save_consents,
+                "withdraw_all": self._withdraw_all,
+                "save_name": self._save_name,
+                "save_month": self._save_month,
+                "save_time": self._save_time,
+                "save_language": self._save_language,
+                "delete_citizen": self._delete_citizen,
+            },
+            params={
+                "jobcentre": self._jobcentre_param,
+                "profile": self._profile_param,
+                "mydata": self._mydata_param,
+            },
+        )
+
+    async def citizen(self, user_id: int, chat_id: int, language_code: str | None) -> Citizen:
+        """The citizen behind a Telegram user, created on first contact."""
+        found = await self._citizens.by_user(user_id)
+        if found is not None:
+            return found
+        locale = self._texts.locale_for_language_code(language_code)
+        return await self._citizens.create(user_id, chat_id, locale, self._clock.now())
+
+    async def start(self, citizen: Citizen, payload: str | None) -> Reply:
+        """/start, with or without an invite code; a returning citizen continues where they were."""
+        if payload:
+            await self._invites.redeem(payload, citizen.id)
+        session = await self.runner.session(citizen.id)
+        if session is None or session.state in RESTART_STATES:
+            outcome = await self.runner.enter(citizen.id, "start")
+        else:
+            outcome = await self.runner.current(citizen.id, Phrase(WELCOME_BACK))
+        return await self._reply(citizen, outcome)
+
+    async def enter(self, citizen: Citizen, entry: str) -> Reply:
+        return await self._reply(citizen, await self.runner.enter(citizen.id, entry))
+
+    async def press(self, citizen: Citizen, callback_data: str) -> Reply:
+        return await self._reply(citizen, await self.runner.press(citizen.id, callback_data))
+
+    async def text(self, citizen: Citizen, text: str) -> Reply:
+        return await self._reply(citizen, await self.runner.text(citizen.id, text))
+
+    async def current(self, citizen: Citizen, notice: Phrase | None = None) -> Reply:
+        return await self._reply(citizen, await self.runner.current(citizen.id, notice))
+
+    def consent_text_version(self, locale: str) -> str:
+        """Derived from the exact texts shown, so a reworded consent text gets a new version."""
+        _ = self._texts.get(locale)
+        shown = [self.spec.states[s].prompt or "" for s in CONSENT_STATES]
+        shown += [b.label or "" for s in CONSENT_STATES for b in self.spec.states[s].all_buttons()]
+        digest = hashlib.sha256("\x1f".join(_(m) for m in shown).encode()).hexdigest()
+        return f"{locale}-{digest[:10]}"
+
+    async def _reply(self, before: Citizen, outcome: Outcome) -> Reply:
+        """Re-read the citizen (a step may change the language); a goodbye keeps the old one."""
+        if outcome.forgotten:
+            return Reply(outcome, None, before.locale)
+        citizen = await self._citizens.by_id(before.id)
+        return Reply(outcome, citizen, citizen.locale if citizen else before.locale)
+
+    # actions -------------------------------------------------------------
+    async def _load_consents(self, ctx: ActionContext) -> None:
+        current = await self._citizens.consents(ctx.subject_id)
+        ctx.data["consents"] = [p.value for p in Purpose if p in current and current[p].granted]
+
+    async def _save_consents(self, ctx: ActionContext) -> None:
+        chosen = set(ctx.data.pop("consents", ()))
+        choices = {p: p.value in chosen for p in Purpose}
+        await self._citizens.record_consents(ctx.subject_id, choices,
+                                             await self._version_for(ctx.subject_id), ctx.now)
+
+    async def _withdraw_all(self, ctx: ActionContext) -> None:
+        ctx.data.pop("consents", None)
+        await self._privacy.withdraw_all(ctx.subject_id, await self._version_for(ctx.subject_id))
+
+    async def _save_name(self, ctx: ActionContext) -> None:
+        name = _SPACES.sub(" ", ctx.value or "").strip()
+        await self._citizens.update(ctx.subject_id, first_name=name or None)
+
+    async def _save_month(self, ctx: ActionContext) -> None:
+        offset = 3 if ctx.value == "earlier" else int((ctx.value or "m0").removeprefix("m"))
+        index = ctx.now.year * 12 + ctx.now.month - 1 - offset
+        value = month_value(index // 12, index % 12 + 1, before=ctx.value == "earlier")
+        await self._citizens.update(ctx.subject_id, unemployed_since=value)
+
+    async def _save_time(self, ctx: ActionContext) -> None:
+        chosen = ctx.value if ctx.value in set(PreferredTime) else None
+        await self._citizens.update(ctx.subject_id, preferred_time=chosen)
+
+    async def _save_language(self, ctx: ActionContext) -> None:
+        if ctx.value in self._texts.locales:
+            await self._citizens.update(ctx.subject_id, locale=ctx.value)
+
+    async def _delete_citizen(self, ctx: ActionContext) -> None:
+        await self._privacy.erase(ctx.subject_id)
+        ctx.forget = True
+
+    async def _version_for(self, citizen_id: int) -> str:
+        citizen = await self._citizens.by_id(citizen_id)
+        return self.consent_text_version(citizen.locale if citizen else self._texts.default_locale)
+
+    # screen values -------------------------------------------------------
+    async def _jobcentre_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
+        return self._jobcentre
+
+    async def _profile_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
+        citizen = await self._citizens.by_id(citizen_id)
+        if citizen is None:
+            return ""
+        return Lines(tuple(profile_lines(citizen, await self._citizens.consents(citizen_id))))
+
+    async def _mydata_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
+        return await self._privacy.describe(citizen_id)
+
+
+def _editing(facts: Facts) -> bool:
+    return bool(facts.data.get("editing"))
+
+
+async def _begin_edit(ctx: ActionContext) -> None:
+    ctx.data["editing"] = True
+
+
+async def _end_edit(ctx: ActionContext) -> None:
+    ctx.data.pop("editing", None)
+
+
+async def _toggle_consent(ctx: ActionContext) -> None:
+    chosen: list[str] = list(ctx.data.get("consents", ()))
+    if ctx.value in set(Purpose):
+        if ctx.value in chosen:
+            chosen.remove(ctx.value)
+        else:
+            chosen.append(ctx.value)
+    ctx.data["consents"] = chosen

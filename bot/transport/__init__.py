@@ -1,0 +1,1 @@
+"""How updates reach the application: long polling, webhook, or the local console."""

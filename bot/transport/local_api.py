@@ -1,0 +1,195 @@
+"""An in-process Bot API: answers like Telegram, records every call, injects faults on demand.
+
+Console mode talks to it instead of Telegram, and the tests and benchmarks drive the real
+Application through it, so what a citizen would see can be asserted without a network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+_TRUE_METHODS = frozenset({
+    "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "deleteWebhook", "setWebhook",
+    "sendChatAction", "deleteMessage", "close", "logOut", "closeForumTopic", "reopenForumTopic",
+    "editForumTopic", "setMyDescription", "setMyShortDescription", "pinChatMessage",
+})
+_MESSAGE_METHODS = frozenset({
+    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendVideo", "sendSticker",
+    "sendLocation", "sendAudio", "forwardMessage",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+
+@dataclass(slots=True)
+class Fault:
+    """One failure to answer with, for a method (and optionally one chat)."""
+
+    method: str
+    chat_id: int | None = None
+    status: int = 403
+    description: str = "Forbidden: bot was blocked by the user"
+    retry_after: int | None = None
+    network: bool = False
+    times: int = 1
+
+
+@dataclass
+class LocalBotApi(BaseRequest):
+    bot_id: int = 7_000_000_001
+    username: str = "jobcentre_local_bot"
+    calls: list[ApiCall] = field(default_factory=list)
+    on_call: Callable[[ApiCall, dict[str, Any] | bool], None] | None = None
+    _faults: list[Fault] = field(default_factory=list)
+    _message_ids: defaultdict[int, count[int]] = field(
+        default_factory=lambda: defaultdict(lambda: count(1)))
+    _thread_ids: count[int] = field(default_factory=lambda: count(100))
+    _clock: count[int] = field(default_factory=lambda: count(1_764_000_000))
+
+    # BaseRequest -------------------------------------------------------------
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: object = None, write_timeout: object = None,
+                         connect_timeout: object = None,
+                         pool_timeout: object = None) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params: dict[str, Any] = {}
+        if request_data is not None:
+            request_data.json_payload  # noqa: B018 - encode as the real client does
+            params = dict(request_data.parameters)
+        call = ApiCall(api_method, params)
+        self.calls.append(call)
+        fault = self._take_fault(call)
+        if fault is not None:
+            if fault.network:
+                raise TimedOut() if fault.status == 408 else NetworkError("connection reset")
+            body: dict[str, Any] = {"ok": False, "error_code": fault.status,
+                                    "description": fault.description}
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            return fault.status, json.dumps(body).encode()
+        result = self._answer(call)
+        if result is None:
+            return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
+        if self.on_call is not None:
+            self.on_call(call, result)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # fault injection ---------------------------------------------------------
+    def fail(self, fault: Fault) -> None:
+        self._faults.append(fault)
+
+    def _take_fault(self, call: ApiCall) -> Fault | None:
+        for fault in self._faults:
+            if fault.method == call.method and fault.chat_id in (None, call.chat_id):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    # inspection for tests ----------------------------------------------------
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[ApiCall]:
+        return [c for c in self.calls
+                if c.method == method and (chat_id is None or c.chat_id == chat_id)]
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [str(c.params.get("text", "")) for c in self.sent(chat_id)]
+
+    def last_keyboard(self, chat_id: int) -> list[list[dict[str, Any]]]:
+        """The buttons a citizen would see last (sent or edited in place)."""
+        for call in reversed(self.calls):
+            if call.chat_id == chat_id and call.method in ("sendMessage", "editMessageText"):
+                markup = call.params.get("reply_markup") or {}
+                return list(markup.get("inline_keyboard", []))
+        return []
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # answers -----------------------------------------------------------------
+    @property
+    def me(self) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Jobcentret",
+                "username": self.username, "can_join_groups": True,
+                "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def _answer(self, call: ApiCall) -> dict[str, Any] | list[Any] | bool | None:
+        p = call.params
+        if call.method == "getMe":
+            return self.me
+        if call.method == "getUpdates":
+            return []
+        if call.method in _TRUE_METHODS:
+            return True
+        if call.method in _MESSAGE_METHODS:
+            return self._message(int(p["chat_id"]), p)
+        if call.method == "copyMessage":
+            return {"message_id": next(self._message_ids[int(p["chat_id"])])}
+        if call.method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
+            if "inline_message_id" in p:
+                return True
+            return self._message(int(p["chat_id"]), p, message_id=int(p["message_id"]))
+        if call.method == "createForumTopic":
+            return {"message_thread_id": next(self._thread_ids), "name": p["name"],
+                    "icon_color": 7322096}
+        if call.method == "getChat":
+            chat_id = int(p["chat_id"])
+            return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
+                    "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
+                        "unlimited_gifts": False, "limited_gifts": False,
+                        "unique_gifts": False, "premium_subscription": False}}
+        if call.method == "getChatMember":
+            return {"status": "administrator", "user": self.me, "can_be_edited": False,
+                    "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
+                    "can_manage_video_chats": True, "can_restrict_members": True,
+                    "can_promote_members": False, "can_change_info": True,
+                    "can_invite_users": True, "can_post_stories": False,
+                    "can_edit_stories": False, "can_delete_stories": False,
+                    "can_manage_topics": True, "can_pin_messages": True}
+        return None
+
+    def _message(self, chat_id: int, p: dict[str, Any],
+                 message_id: int | None = None) -> dict[str, Any]:
+        chat: dict[str, Any] = ({"id": chat_id, "type": "private", "first_name": "Citizen"}
+                                if chat_id > 0 else
+                                {"id": chat_id, "type": "supergroup", "title": "Staff",
+                                 "is_forum": True})
+        message: dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids[chat_id]),
+            "date": next(self._clock),
+            "chat": chat,
+            "from": self.me,
+        }
+        for key in ("text", "caption", "message_thread_id"):
+            if key in p:
+                message[key] = p[key]
+        if p.get("reply_markup"):
+            message["reply_markup"] = p["reply_markup"]
+        return message

@@ -1,0 +1,90 @@
+"""Realistic update JSON for the local Bot API: what Telegram would deliver for a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from telegram import Bot, Update
+
+
+@dataclass
+class UpdateFactory:
+    """Builds updates with increasing ids, the way Telegram numbers them."""
+
+    bot: Bot
+    _ids: count[int] = field(default_factory=lambda: count(1))
+    _message_ids: count[int] = field(default_factory=lambda: count(10_000))
+    date: int = 1_764_000_000
+
+    def _user(self, user_id: int, language_code: str | None, first_name: str) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    def _private_chat(self, user_id: int, first_name: str) -> dict[str, Any]:
+        return {"id": user_id, "type": "private", "first_name": first_name}
+
+    def message(self, user_id: int, text: str, *, language_code: str | None = "da",
+                first_name: str = "Citizen", extra: dict[str, Any] | None = None) -> Update:
+        """A text message; a leading /command gets its bot_command entity like in Telegram."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": self.date,
+            "chat": self._private_chat(user_id, first_name),
+            "from": self._user(user_id, language_code, first_name),
+        }
+        if text:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split()[0])
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        message.update(extra or {})
+        return self._update({"message": message})
+
+    def photo(self, user_id: int, *, language_code: str | None = "da") -> Update:
+        photo = [{"file_id": "AgAD-photo", "file_unique_id": "u-photo", "width": 90,
+                  "height": 90, "file_size": 1200}]
+        return self.message(user_id, "", language_code=language_code, extra={"photo": photo})
+
+    def press(self, user_id: int, data: str, *, message_id: int = 1,
+              language_code: str | None = "da", first_name: str = "Citizen") -> Update:
+        """A tap on an inline button under the bot's message `message_id`."""
+        return self._update({"callback_query": {
+            "id": str(next(self._ids) * 7919),
+            "from": self._user(user_id, language_code, first_name),
+            "chat_instance": f"ci-{user_id}",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": self.date,
+                "chat": self._private_chat(user_id, first_name),
+                "from": {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"},
+                "text": "…",
+            },
+        }})
+
+    def membership(self, user_id: int, status: str) -> Update:
+        """my_chat_member: `kicked` when the citizen blocks the bot, `member` when back."""
+        bot_user = {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"}
+        old = "member" if status == "kicked" else "kicked"
+        member = {"status": status, "user": bot_user}
+        if status == "kicked":
+            member["until_date"] = 0
+        previous = {"status": old, "user": bot_user}
+        if old == "kicked":
+            previous["until_date"] = 0
+        return self._update({"my_chat_member": {
+            "chat": self._private_chat(user_id, "Citizen"),
+            "from": self._user(user_id, "da", "Citizen"),
+            "date": self.date,
+            "old_chat_member": previous,
+            "new_chat_member": member,
+        }})
+
+    def _update(self, body: dict[str, Any]) -> Update:
+        update = Update.de_json({"update_id": next(self._ids), **body}, self.bot)
+        assert update is not None
+        return update

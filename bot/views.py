@@ -1,0 +1,79 @@
+"""Turns language-neutral engine outcomes into Telegram messages and keyboards."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest
+
+from bot.engine.runner import Outcome
+from bot.engine.screen import Screen, render, render_button
+from bot.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(screen: Screen | None, _: Translator) -> InlineKeyboardMarkup | None:
+    if screen is None or not screen.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(render_button(b, _), callback_data=b.callback_data) for b in row]
+         for row in screen.buttons]
+    )
+
+
+def compose(outcome: Outcome, _: Translator) -> str:
+    """The notice (if any) and the step in one message, so the chat stays calm."""
+    parts = [render(outcome.notice, _)] if outcome.notice else []
+    if outcome.screen is not None:
+        parts.append(render(outcome.screen.text, _))
+    return "\n\n".join(p for p in parts if p)
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Telegram refuses texts over 4096 characters: cut at line breaks where possible."""
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    chunks.append(text)
+    return chunks
+
+
+async def send_text(bot: Bot, chat_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None = None) -> None:
+    chunks = split_text(text)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+
+async def send_outcome(bot: Bot, chat_id: int, outcome: Outcome, _: Translator) -> None:
+    await send_text(bot, chat_id, compose(outcome, _), keyboard(outcome.screen, _))
+
+
+async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) -> None:
+    """Toggles edit the message in place; a new step is a new message and the old keyboard goes."""
+    notice = render(outcome.notice, _) if outcome.notice else None
+    await query.answer(notice)
+    message = query.message
+    chat_id = message.chat.id if message else query.from_user.id
+    in_place = outcome.notice is None and not outcome.moved and outcome.screen is not None
+    if in_place and message is not None:
+        try:
+            await query.edit_message_text(compose(outcome, _),
+                                          reply_markup=keyboard(outcome.screen, _))
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("could not edit message in place (%s); sending anew", exc.message)
+    elif message is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)
+    await send_outcome(query.get_bot(), chat_id, outcome, _)

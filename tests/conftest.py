@@ -1,0 +1,90 @@
+"""Fixtures: the real Application on a temp SQLite file, driven through the local Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App, build_application
+from bot.config import Settings
+from bot.context import AppContext
+from bot.transport.local_api import LocalBotApi
+from bot.transport.local_updates import UpdateFactory
+from tests.fakes import FakeClock
+
+CITIZEN = 4242
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(token="123456:TEST-token-for-the-local-api-only",
+                    database_path=tmp_path / "bot.db", jobcentre_name="Jobcenter Testby")
+
+
+@dataclass
+class Harness:
+    """One running application and the means to talk to it like a citizen would."""
+
+    application: App
+    api: LocalBotApi
+    updates: UpdateFactory
+    clock: FakeClock
+
+    @property
+    def ctx(self) -> AppContext:
+        return self.application.bot_data["app"]  # type: ignore[no-any-return]
+
+    async def say(self, text: str, user: int = CITIZEN, **kw: Any) -> list[str]:
+        """Send a message; returns the texts the bot sent to that chat in response."""
+        before = len(self.api.texts(user))
+        await self.application.process_update(self.updates.message(user, text, **kw))
+        return self.api.texts(user)[before:]
+
+    async def tap(self, label: str, user: int = CITIZEN, **kw: Any) -> list[str]:
+        """Tap the visible button whose text contains `label`."""
+        data = self.button_data(label, user)
+        before = len(self.api.texts(user))
+        await self.application.process_update(self.updates.press(user, data, **kw))
+        return self.api.texts(user)[before:]
+
+    def buttons(self, user: int = CITIZEN) -> list[str]:
+        return [b["text"] for row in self.api.last_keyboard(user) for b in row]
+
+    def button_data(self, label: str, user: int = CITIZEN) -> str:
+        for row in self.api.last_keyboard(user):
+            for button in row:
+                if label in button["text"]:
+                    return str(button["callback_data"])
+        raise AssertionError(f"no button {label!r} among {self.buttons(user)}")
+
+
+async def start_harness(settings: Settings, clock: FakeClock,
+                        api: LocalBotApi | None = None) -> Harness:
+    api = api or LocalBotApi()
+    application = build_application(settings, request=api, clock=clock, sweeps=False)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    return Harness(application, api, UpdateFactory(application.bot), clock)
+
+
+async def stop_harness(harness: Harness) -> None:
+    assert harness.application.post_shutdown is not None
+    await harness.application.post_shutdown(harness.application)
+    await harness.application.shutdown()
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    harness = await start_harness(settings, clock)
+    yield harness
+    await stop_harness(harness)

@@ -1,0 +1,88 @@
+"""Dialogs are data, validated at start: broken ones never reach a citizen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.context import DIALOGS_DIR
+from bot.engine import DialogError, Facts, load_dialog, parse_duration, validate
+from bot.engine.machine import DialogMachine
+
+TINY = """
+name = "tiny"
+initial = "ask"
+[states.ask]
+prompt = "Question?"
+buttons = [[{ id = "yes", label = "Yes", trigger = "answer" }]]
+[states.done]
+prompt = "Thanks"
+[[transitions]]
+trigger = "answer"
+source = "ask"
+dest = "done"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(tmp_path: Path, text: str, translated: bool = True) -> None:
+    validate(load_dialog(write(tmp_path, text)), conditions={"editing"}, actions={"save"},
+             params=set(), is_translated=lambda _m: translated)
+
+
+def test_valid_dialog_passes(tmp_path: Path) -> None:
+    check(tmp_path, TINY)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (('dest = "done"', 'dest = "nowhere"'), "unknown state 'nowhere'"),
+    (("[states.done]", "[states.orphan]\nprompt = 'x'\n[states.done]"), "'orphan' is unreachable"),
+    (('trigger = "answer"\nsource', 'trigger = "other"\nsource'), "has no transition from here"),
+    (('dest = "done"', 'dest = "done"\nconditions = ["sunny"]'), "unknown condition 'sunny'"),
+    (('dest = "done"', 'dest = "done"\nactions = ["launch"]'), "unknown action 'launch'"),
+    (('prompt = "Thanks"', 'prompt = "Thanks"\ntimeout = "2d"'), "timeout and on_timeout"),
+])
+def test_inconsistent_dialog_is_refused(tmp_path: Path, change: tuple[str, str],
+                                        message: str) -> None:
+    with pytest.raises(DialogError, match=message):
+        check(tmp_path, TINY.replace(*change, 1))
+
+
+def test_untranslated_prompt_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DialogError, match="no Danish/English translation for 'Question\\?'"):
+        check(tmp_path, TINY, translated=False)
+
+
+def test_durations_have_one_unit() -> None:
+    assert parse_duration("90s").total_seconds() == 90
+    assert parse_duration("14d").days == 14
+    with pytest.raises(DialogError):
+        parse_duration("2 weeks")
+
+
+def test_first_transition_whose_conditions_pass_wins() -> None:
+    spec = load_dialog(DIALOGS_DIR / "onboarding.toml")
+    machine = DialogMachine(spec, {"editing": lambda f: bool(f.data.get("editing"))})
+    editing = machine.fire("ask_name", "answer", Facts({"editing": True}, "Anna"))
+    onboarding = machine.fire("ask_name", "answer", Facts({}, "Anna"))
+    assert editing is not None and editing.dest == "menu"
+    assert onboarding is not None and onboarding.dest == "ask_month"
+    assert machine.fire("ask_name", "confirm", Facts()) is None, "not a trigger of this state"
+
+
+async def test_shipped_dialogs_validate_against_the_real_catalogues(tmp_path: Path) -> None:
+    from bot.config import Settings
+    from bot.context import open_app_context
+    from tests.fakes import FakeClock
+
+    ctx = await open_app_context(Settings(database_path=tmp_path / "x.db"), FakeClock())
+    try:
+        assert ctx.onboarding.runner.spec.initial == "welcome"
+    finally:
+        await ctx.db.close()

@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        _configure_logging(settings.log_level)
+        _configure_logging(settings.log_level, secrets=[settings.token or ""])
         return int(args.handler(settings, args) or 0)
     except (ConfigError, DialogError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
@@ -48,8 +48,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class _RedactingFormatter(logging.Formatter):
+    """PTB puts the token into some error texts (e.g. InvalidToken): never let it reach a log."""
+
+    def __init__(self, fmt: str, secrets: Sequence[str]) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def _configure_logging(level: str, secrets: Sequence[str]) -> None:
+    from telegram.error import InvalidToken
+
+    handler = logging.StreamHandler()
+    # A rejected token is reported as one configuration line by main(); no traceback for it.
+    handler.addFilter(lambda r: not (r.exc_info and isinstance(r.exc_info[1], InvalidToken)))
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                             secrets))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs request URLs, which contain the bot token: keep it quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if level != "DEBUG":

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+from functools import partial
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
@@ -16,8 +18,12 @@ from bot.config import Settings
 from bot.context import AppContext, BotContext, open_app_context
 from bot.dispatch import ChatOrderedProcessor
 from bot.errors import register as register_errors
+from bot.features.care.handlers import register as register_care
+from bot.features.cases.handlers import ALERT_KIND, alert_delivered, realert_due
+from bot.features.cases.handlers import register as register_cases
 from bot.features.citizens.handlers import register as register_citizens
 from bot.features.onboarding.handlers import register as register_onboarding
+from bot.outbox.sender import OutboxSender
 from bot.sweeps import run_sweeps
 
 log = logging.getLogger(__name__)
@@ -29,8 +35,10 @@ App = Application  # type: ignore[type-arg]
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None,
-                      request: BaseRequest | None = None, sweeps: bool = True) -> App:
+                      request: BaseRequest | None = None, background: bool = True) -> App:
     """The real application; tests and console mode pass a local Bot API as `request`."""
+    # Opt in to PTB's coming behaviour (durations as timedelta) instead of a warning per 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     builder = (
         ApplicationBuilder()
         .token(settings.token or CONSOLE_TOKEN)
@@ -43,36 +51,43 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock or SystemClock()
-    application.bot_data["sweeps"] = sweeps
+    application.bot_data["background"] = background
+    # Callback handlers of staff and care first: onboarding's catch-all answers the rest.
     register_citizens(application)
+    register_cases(application, settings.staff_chat_id)
+    register_care(application)
     register_onboarding(application)
     register_errors(application)
     return application
 
 
 async def open_resources(application: App) -> None:
-    """post_init: database, texts and dialogs, the command menu, and the sweep loop."""
+    """post_init: database, texts and dialogs, the command menu, the outbox sender, sweeps."""
     settings: Settings = application.bot_data["settings"]
     context = await open_app_context(settings, application.bot_data["clock"])
     application.bot_data["app"] = context
     await publish_commands(application.bot, context.texts)
-    if application.bot_data["sweeps"]:
-        application.bot_data["sweep_task"] = asyncio.create_task(
-            run_sweeps({"dialog timeouts": context.onboarding.runner.expire_due},
-                       SWEEP_INTERVAL_SECONDS),
-            name="sweeps",
-        )
+    sender = OutboxSender(application.bot, context.outbox, context.citizens, context.clock)
+    sender.on_sent(ALERT_KIND, partial(alert_delivered, context))
+    application.bot_data["outbox_sender"] = sender
+    if application.bot_data["background"]:
+        application.bot_data["tasks"] = [
+            asyncio.create_task(sender.run(), name="outbox"),
+            asyncio.create_task(run_sweeps({
+                "dialog timeouts": context.onboarding.runner.expire_due,
+                "case re-alerts": partial(realert_due, context),
+            }, SWEEP_INTERVAL_SECONDS), name="sweeps"),
+        ]
 
 
 async def close_resources(application: App) -> None:
-    task: asyncio.Task[None] | None = application.bot_data.pop("sweep_task", None)
-    if task is not None:
+    tasks: list[asyncio.Task[None]] = application.bot_data.pop("tasks", [])
+    for task in tasks:
         task.cancel()
+    for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     context: AppContext | None = application.bot_data.pop("app", None)

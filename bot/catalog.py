@@ -21,7 +21,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.engine import load_dialog
 from bot.i18n import DOMAIN, LOCALES_DIR, placeholders
 
-KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "Plural": (1, 2)}
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 
 
@@ -35,13 +35,13 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     return catalog
 
 
-def _python_messages(root: Path) -> Iterator[tuple[str, int, str]]:
+def _python_messages(root: Path) -> Iterator[tuple[str, int, str | tuple[str, ...]]]:
     for path in sorted((root / "bot").rglob("*.py")):
         with path.open("rb") as fh:
             for lineno, message, _comments, _context in extract(
                 "python", fh, keywords=KEYWORDS, options={"encoding": "utf-8"}
             ):
-                if isinstance(message, str) and message:
+                if message:
                     yield str(path.relative_to(root)), lineno, message
 
 

@@ -11,6 +11,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start or see the welcome again")),
     ("menu", N_("See and change your choices")),
     ("help", N_("What I can do")),
+    ("human", N_("Talk to a person from the job centre")),
     ("language", N_("Dansk or English")),
     ("mydata", N_("What we store about you")),
     ("stop", N_("Withdraw all consents, stop messages")),

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +16,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_HOURS_RE = re.compile(r"^(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -40,6 +42,11 @@ class Settings:
     port: int = 8080
     jobcentre_name: str = "Jobcentret"
     log_level: str = "INFO"
+    consultant_hours: tuple[time, time] = (time(8, 0), time(15, 30))
+    consultant_weekends: bool = False
+    realert_after: timedelta = timedelta(minutes=10)
+    onduty_mention: str = ""
+    help_numbers_file: Path | None = None
 
     @property
     def console_mode(self) -> bool:
@@ -73,6 +80,11 @@ class Settings:
         if not 0 < port < 65536:
             raise ConfigError("PORT: must be between 1 and 65535")
         return cls(
+            consultant_hours=get.hours("CONSULTANT_HOURS", (time(8, 0), time(15, 30))),
+            consultant_weekends=get.bool("CONSULTANT_WEEKENDS", False),
+            realert_after=timedelta(minutes=get.int("REALERT_MINUTES", 10) or 10),
+            onduty_mention=get.str("ONDUTY_MENTION") or "",
+            help_numbers_file=Path(p) if (p := get.str("HELP_NUMBERS_FILE")) else None,
             token=token,
             bot_username=username,
             api_base_url=get.url("BOT_API_BASE_URL") or DEFAULT_API_BASE_URL,
@@ -116,6 +128,29 @@ class _Reader:
             return frozenset(int(p) for p in parts)
         except ValueError:
             raise ConfigError(f"{name}: expected comma-separated Telegram user ids") from None
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = (self.str(name) or "").lower()
+        if not raw:
+            return default
+        if raw not in ("true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"{name}: expected true or false, got {raw!r}")
+        return raw in ("true", "1", "yes")
+
+    def hours(self, name: str, default: tuple[time, time]) -> tuple[time, time]:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        match = _HOURS_RE.match(raw)
+        if not match:
+            raise ConfigError(f"{name}: expected HH:MM-HH:MM, got {raw!r}")
+        try:
+            start, end = time.fromisoformat(match.group(1)), time.fromisoformat(match.group(2))
+        except ValueError:
+            raise ConfigError(f"{name}: not a valid time range: {raw!r}") from None
+        if start >= end:
+            raise ConfigError(f"{name}: the start must be before the end")
+        return start, end
 
     def url(self, name: str) -> str | None:
         raw = self.str(name)

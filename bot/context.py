@@ -13,12 +13,19 @@ from bot.config import Settings
 from bot.db import Database
 from bot.engine import load_dialog
 from bot.engine.storage import SessionStore
+from bot.features.care.helplines import Helplines, load_helplines
+from bot.features.care.service import CareService
+from bot.features.cases import CaseService, CaseStore
+from bot.features.cases.hours import OfficeHours
 from bot.features.citizens import CitizenStore
 from bot.features.invites import InviteService
 from bot.features.invites.storage import InviteStore
 from bot.features.onboarding.service import OnboardingService
 from bot.features.privacy import PrivacyService
+from bot.features.risk import default_classifier
 from bot.i18n import Texts
+from bot.outbox import Outbox
+from bot.outbox.storage import OutboxStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +39,10 @@ class AppContext:
     invites: InviteService
     privacy: PrivacyService
     onboarding: OnboardingService
+    cases: CaseService
+    care: CareService
+    helplines: Helplines
+    outbox: Outbox
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -48,15 +59,22 @@ DIALOGS_DIR = PROJECT_ROOT / "dialogs"
 async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None = None,
                            db: Database | None = None) -> AppContext:
     """Open the database, load texts and dialogs, and validate it all before the first update."""
+    helplines = load_helplines(settings.help_numbers_file)
+    default_classifier()  # read and check the risk lexicons now, not on the first message
     texts = texts or Texts.load(settings.default_locale, settings.timezone)
     db = db or await Database.open(settings.database_path)
     citizens = CitizenStore(db)
     sessions = SessionStore(db)
     invites = InviteService(InviteStore(db), citizens, clock)
-    privacy = PrivacyService(citizens, sessions, clock)
+    case_store = CaseStore(db)
+    privacy = PrivacyService(citizens, sessions, case_store, clock)
     onboarding = OnboardingService(
         load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,
         texts, clock, settings.jobcentre_name,
     )
+    hours = OfficeHours(*settings.consultant_hours, weekends=settings.consultant_weekends,
+                        zone=settings.timezone)
+    cases = CaseService(case_store, hours, settings.realert_after, clock)
     return AppContext(settings, db, clock, texts, citizens, sessions, invites, privacy,
-                      onboarding)
+                      onboarding, cases, CareService(cases), helplines,
+                      Outbox(OutboxStore(db), clock))

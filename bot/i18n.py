@@ -31,6 +31,11 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+# Babel/CLDR date patterns are translatable too: word order and words differ by language.
+DATE_PATTERN = N_("d MMMM yyyy")
+DATETIME_PATTERN = N_("EEEE d MMMM 'at' HH:mm")
+
+
 def placeholders(text: str) -> frozenset[str]:
     """The {named} fields of a message; both languages must use the same ones."""
     return frozenset(_PLACEHOLDER.findall(text))
@@ -61,10 +66,12 @@ class Translator:
         return format_date(moment, "LLLL yyyy", locale=self.locale)
 
     def date(self, moment: datetime) -> str:
-        return format_date(moment.astimezone(self.timezone).date(), "long", locale=self.locale)
+        return format_date(moment.astimezone(self.timezone).date(), self(DATE_PATTERN),
+                           locale=self.locale)
 
     def datetime(self, moment: datetime) -> str:
-        return format_datetime(moment, "d. MMMM yyyy HH:mm", tzinfo=self.timezone,
+        """Weekday, date and time in the display zone, e.g. 'Monday 30 November at 08:00'."""
+        return format_datetime(moment, self(DATETIME_PATTERN), tzinfo=self.timezone,
                                locale=self.locale)
 
 

@@ -56,6 +56,23 @@ class Harness:
         await self.application.process_update(self.updates.press(user, data, **kw))
         return self.api.texts(user)[before:]
 
+    async def drain(self, *, follow_time: bool = True, limit: int = 1000) -> int:
+        """Let the outbox sender work until the queue is empty, moving the fake clock along
+        to each pacing slot or retry time (or stopping there when follow_time is False)."""
+        sender = self.application.bot_data["outbox_sender"]
+        sends = 0
+        for _ in range(limit):
+            wait = await sender.send_next()
+            if wait is None:
+                return sends
+            if wait.total_seconds() == 0:
+                sends += 1
+                continue
+            if not follow_time:
+                return sends
+            self.clock.advance(seconds=wait.total_seconds())
+        raise AssertionError("outbox did not drain")
+
     def buttons(self, user: int = CITIZEN) -> list[str]:
         return [b["text"] for row in self.api.last_keyboard(user) for b in row]
 
@@ -70,7 +87,7 @@ class Harness:
 async def start_harness(settings: Settings, clock: FakeClock,
                         api: LocalBotApi | None = None) -> Harness:
     api = api or LocalBotApi()
-    application = build_application(settings, request=api, clock=clock, sweeps=False)
+    application = build_application(settings, request=api, clock=clock, background=False)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)

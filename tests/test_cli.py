@@ -12,6 +12,7 @@ from io import StringIO
 from pathlib import Path
 
 from bot.config import Settings
+from bot.db import load_migrations
 from bot.transport.console import run_console
 from tests.fakes import FakeClock
 
@@ -37,7 +38,8 @@ def test_wrong_setting_exits_2_with_one_line_naming_it(tmp_path: Path) -> None:
 def test_migrate_creates_the_database(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "migrate")
     assert result.returncode == 0, result.stderr
-    assert "schema at migration 0001" in result.stdout
+    latest = max(number for number, _sql in load_migrations())
+    assert f"schema at migration {latest:04d}" in result.stdout
     assert (tmp_path / "t.db").exists()
 
 
@@ -78,3 +80,17 @@ async def test_console_shows_buttons_as_numbers_and_a_number_presses_it(
     assert "bot (edited): What may we contact you about?" in text
     assert "  [2] ✅ Job club with others in your situation" in text
     assert (tmp_path / "console.db").exists()
+
+
+def test_no_arguments_and_no_token_runs_console_mode_on_data_bot_db(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, input="/start\n2\n/quit\n",
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**clean, "PYTHONPATH": str(ROOT), "DEFAULT_LOCALE": "en"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Console mode" in result.stdout
+    assert "bot: Hello, this is Jobcentret." in result.stdout
+    assert "bot: That is completely fine" in result.stdout
+    assert (tmp_path / "data" / "bot.db").exists()

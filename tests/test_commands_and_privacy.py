@@ -22,7 +22,7 @@ async def test_command_menu_is_published_per_language(bot: Harness) -> None:
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert set(by_language) == {"da", "en", None}
     names = [c["command"] for c in by_language["en"]]
-    assert names == ["start", "menu", "help", "language", "mydata", "stop", "delete"]
+    assert names == ["start", "menu", "help", "human", "language", "mydata", "stop", "delete"]
     assert by_language["da"][0]["description"] == "Start, eller se velkomsten igen"
     assert by_language["en"][0]["description"] == "Start or see the welcome again"
     assert by_language[None] == by_language["da"], "default follows DEFAULT_LOCALE"
@@ -47,7 +47,7 @@ async def test_mydata_shows_what_is_stored_in_plain_words(bot: Harness) -> None:
     [reply] = await bot.say("/mydata")
     assert "This is everything we store about you:" in reply
     assert "Name: Zorana" in reply
-    assert "Short check-ins on how it is going: yes (since November 24, 2026" in reply
+    assert "Short check-ins on how it is going: yes (since 24 November 2026" in reply
     assert "Job club with others in your situation: no" in reply
     assert "We do not store your CPR number" in reply
 

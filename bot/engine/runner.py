@@ -8,7 +8,7 @@ such a binding, with no change here.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -89,7 +89,7 @@ class DialogRunner:
         """Show the current step again, e.g. after a stale button or a restart."""
         session = await self.session(subject_id)
         if session is None:
-            return await self.enter(subject_id, "start")
+            return replace(await self.enter(subject_id, "start"), notice=notice)
         screen = await self._screen(subject_id, session)
         return Outcome(screen, moved=False, notice=notice)
 

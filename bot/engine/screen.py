@@ -22,6 +22,16 @@ class Phrase:
 
 
 @dataclass(frozen=True, slots=True)
+class Plural:
+    """A message whose form depends on a count, chosen by the reader's language rules."""
+
+    singular: str
+    plural: str
+    n: int
+    params: Mapping[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Month:
     """A calendar month, named in the reader's language ('november 2026')."""
 
@@ -43,7 +53,7 @@ class Lines:
     items: tuple[Value, ...]
 
 
-Value = str | int | Phrase | Month | Day | Lines
+Value = str | int | Phrase | Plural | Month | Day | Lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,9 @@ def render(value: Value, _: Translator) -> str:
     if isinstance(value, Phrase):
         params = {k: render(v, _) for k, v in value.params.items()}
         return _(value.msgid, **params)
+    if isinstance(value, Plural):
+        params = {k: render(v, _) for k, v in value.params.items()}
+        return _.plural(value.singular, value.plural, value.n, **params)
     if isinstance(value, Month):
         return _.month(date(value.year, value.month, 1))
     if isinstance(value, Day):

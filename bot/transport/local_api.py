@@ -31,6 +31,7 @@ _MESSAGE_METHODS = frozenset({
 class ApiCall:
     method: str
     params: dict[str, Any]
+    ok: bool = True
 
     @property
     def chat_id(self) -> int | None:
@@ -83,9 +84,13 @@ class LocalBotApi(BaseRequest):
         if request_data is not None:
             request_data.json_payload  # noqa: B018 - encode as the real client does
             params = dict(request_data.parameters)
-        call = ApiCall(api_method, params)
+        return self.handle(api_method, params)
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """Answer one Bot API call synchronously; also serves the HTTP emulator in tests."""
+        fault = self._take_fault(method, params.get("chat_id"))
+        call = ApiCall(method, params, ok=fault is None)
         self.calls.append(call)
-        fault = self._take_fault(call)
         if fault is not None:
             if fault.network:
                 raise TimedOut() if fault.status == 408 else NetworkError("connection reset")
@@ -105,9 +110,10 @@ class LocalBotApi(BaseRequest):
     def fail(self, fault: Fault) -> None:
         self._faults.append(fault)
 
-    def _take_fault(self, call: ApiCall) -> Fault | None:
+    def _take_fault(self, method: str, chat_id: object) -> Fault | None:
+        chat = int(chat_id) if isinstance(chat_id, int | str) else None
         for fault in self._faults:
-            if fault.method == call.method and fault.chat_id in (None, call.chat_id):
+            if fault.method == method and fault.chat_id in (None, chat):
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
@@ -116,8 +122,9 @@ class LocalBotApi(BaseRequest):
 
     # inspection for tests ----------------------------------------------------
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[ApiCall]:
+        """Calls Telegram accepted (failed ones stay in `calls`)."""
         return [c for c in self.calls
-                if c.method == method and (chat_id is None or c.chat_id == chat_id)]
+                if c.ok and c.method == method and (chat_id is None or c.chat_id == chat_id)]
 
     def texts(self, chat_id: int) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.sent(chat_id)]

@@ -66,6 +66,35 @@ class UpdateFactory:
             },
         }})
 
+    def staff_message(self, chat_id: int, user_id: int, text: str,
+                      first_name: str = "Staff") -> Update:
+        """A message in the staff supergroup."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": self.date, "text": text,
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Staff", "is_forum": True},
+            "from": self._user(user_id, "da", first_name),
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+        return self._update({"message": message})
+
+    def staff_press(self, chat_id: int, user_id: int, data: str, *, message_id: int,
+                    text: str = "…", first_name: str = "Staff") -> Update:
+        """A tap on a button under the bot's message in the staff supergroup."""
+        return self._update({"callback_query": {
+            "id": str(next(self._ids) * 7919),
+            "from": self._user(user_id, "da", first_name),
+            "chat_instance": f"ci-{chat_id}",
+            "data": data,
+            "message": {
+                "message_id": message_id, "date": self.date, "text": text,
+                "chat": {"id": chat_id, "type": "supergroup", "title": "Staff",
+                         "is_forum": True},
+                "from": {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"},
+            },
+        }})
+
     def membership(self, user_id: int, status: str) -> Update:
         """my_chat_member: `kicked` when the citizen blocks the bot, `member` when back."""
         bot_user = {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"}

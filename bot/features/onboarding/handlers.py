@@ -16,6 +16,7 @@ PRIVATE = filters.ChatType.PRIVATE
 HELP = N_("I am the job centre's assistant. Contact through me is voluntary and has no effect "
           """on your benefits.
 
+/human – talk to a person from the job centre
 /menu – see and change your choices
 /language – dansk or English
 /mydata – see everything we store about you

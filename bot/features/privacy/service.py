@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot.clock import Clock
-from bot.engine.screen import Day, Lines, Phrase, Value
+from bot.engine.screen import Day, Lines, Phrase, Plural, Value
 from bot.engine.storage import SessionStore
+from bot.features.cases.storage import CaseStore
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.citizens.labels import (
     LANGUAGE_NAMES,
@@ -21,9 +22,11 @@ log = logging.getLogger(__name__)
 
 
 class PrivacyService:
-    def __init__(self, citizens: CitizenStore, sessions: SessionStore, clock: Clock) -> None:
+    def __init__(self, citizens: CitizenStore, sessions: SessionStore, cases: CaseStore,
+                 clock: Clock) -> None:
         self._citizens = citizens
         self._sessions = sessions
+        self._cases = cases
         self._clock = clock
 
     async def withdraw_all(self, citizen_id: int, text_version: str) -> None:
@@ -56,6 +59,12 @@ class PrivacyService:
             record = consents.get(purpose)
             if record:
                 lines.append(_consent_history_line(record))
+        open_cases = await self._cases.open_for_citizen(citizen_id)
+        if open_cases:
+            lines.append(Plural(
+                "You have {n} open request for contact with a person from the job centre.",
+                "You have {n} open requests for contact with a person from the job centre.",
+                len(open_cases)))
         if session:
             lines.append(Phrase(N_("We also remember which question you are at, so we can "
                                    "continue where you left off.")))

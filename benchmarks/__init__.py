@@ -1,0 +1,1 @@
+"""Throughput measurements; run them as modules, e.g. `python -m benchmarks.updates`."""

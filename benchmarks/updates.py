@@ -1,0 +1,418 @@
+"""Updates per second: a bare PTB echo application versus the full path of our bot.
+
+    python -m benchmarks.updates [--updates 5000] [--chats 500] [--repeat 3] [--warmup 300]
+
+Both variants get the same synthetic stream (the chats interleaved round-robin) through
+`Application.update_queue`, so PTB's update fetcher and the update processor (cross-chat
+concurrency, order within a chat) are part of what is measured. Both talk to the in-process
+`LocalBotApi`, which encodes every request and decodes every answer like the real client.
+
+* echo (PTB default): `concurrent_updates(True)`; text is echoed with `reply_text`, a button
+  press is answered and its data echoed as a message (so no update is free).
+* echo (ChatOrdered): the same echo on our `ChatOrderedProcessor`.
+* full path: `bot.app.build_application` on a fresh temp SQLite file — dispatch, the dialog
+  engine, the SQL reads and writes, rendering and the Bot API calls a citizen would cause.
+
+Absolute numbers vary a lot between runs on a small machine; compare the ratio, which is
+taken per repeat (the variants run back to back) and summarised by its median.
+Exit code is 0 whether the goal is met or not: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import AppContext
+from bot.dispatch import ChatOrderedProcessor
+from bot.engine.runner import STALE_BUTTON
+from bot.errors import SORRY
+from bot.transport.local_api import ApiCall, LocalBotApi
+from bot.transport.local_updates import UpdateFactory
+
+TOKEN = "123456:BENCH-token-xxxxxxxxxxxxxxxxxxxx"
+GOAL = 0.4
+USER_BASE = 100_000  # citizens of the timed run
+WARMUP_USER_BASE = 900_000  # separate citizens for the warm-up
+ECHO_PTB = "echo (PTB default)"
+ECHO_OURS = "echo (ChatOrdered)"
+FULL = "full path"
+VARIANTS = (ECHO_PTB, ECHO_OURS, FULL)
+
+# ---------------------------------------------------------------------------------------------
+# The workload: per chat, an opening that walks onboarding, then a cycle through the menu.
+# Each step is (kind, payload, state the session is in afterwards).
+
+Step = tuple[str, str, str]
+MSG, PRESS = "msg", "press"
+
+
+def _press(state: str, button: str, after: str) -> Step:
+    return (PRESS, f"onboarding|{state}|{button}", after)
+
+
+OPENING: tuple[Step, ...] = (
+    (MSG, "/start", "welcome"),
+    _press("welcome", "go", "consent"),
+    _press("consent", "checkins", "consent"),
+    _press("consent", "webinars", "consent"),
+    _press("consent", "save", "ask_name"),
+    (MSG, "Anna", "ask_month"),
+    _press("ask_month", "m1", "ask_time"),
+    _press("ask_time", "morning", "ask_language"),
+    _press("ask_language", "da", "done"),
+    (MSG, "/menu", "menu"),
+)
+CYCLE: tuple[Step, ...] = (  # starts and ends in "menu"
+    _press("menu", "name", "ask_name"),
+    (MSG, "Anna", "menu"),
+    _press("menu", "consents", "consent"),
+    _press("consent", "checkins", "consent"),
+    _press("consent", "webinars", "consent"),
+    _press("consent", "save", "menu"),
+    _press("menu", "month", "ask_month"),
+    _press("ask_month", "m1", "menu"),
+    _press("menu", "time", "ask_time"),
+    _press("ask_time", "morning", "menu"),
+    _press("menu", "language", "ask_language"),
+    _press("ask_language", "da", "menu"),
+    (MSG, "/menu", "menu"),
+    (MSG, "/start", "menu"),  # a returning citizen: "welcome back", same step
+)
+
+
+def chat_step(index: int) -> Step:
+    if index < len(OPENING):
+        return OPENING[index]
+    return CYCLE[(index - len(OPENING)) % len(CYCLE)]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Exactly `total` steps over the chats, interleaved round-robin."""
+
+    steps: tuple[tuple[int, Step], ...]  # (user id, step)
+    final_state: dict[int, str]
+
+    @classmethod
+    def build(cls, total: int, chats: int, user_base: int) -> Plan:
+        chats = max(1, min(chats, total))
+        per_chat = [total // chats + (1 if i < total % chats else 0) for i in range(chats)]
+        steps: list[tuple[int, Step]] = []
+        final: dict[int, str] = {}
+        for index in range(max(per_chat, default=0)):
+            for chat, count in enumerate(per_chat):
+                if index < count:
+                    step = chat_step(index)
+                    steps.append((user_base + chat, step))
+                    final[user_base + chat] = step[2]
+        return cls(tuple(steps), final)
+
+    @property
+    def presses(self) -> int:
+        return sum(1 for _, (kind, _, _) in self.steps if kind == PRESS)
+
+    def updates(self, factory: UpdateFactory) -> list[Update]:
+        """Built (de_json'd) before timing; message ids roughly like the bot's own."""
+        made = []
+        for user, (kind, payload, _after) in self.steps:
+            if kind == MSG:
+                made.append(factory.message(user, payload, language_code="da"))
+            else:
+                made.append(factory.press(user, payload, message_id=2, language_code="da"))
+        return made
+
+
+# ---------------------------------------------------------------------------------------------
+# Bot API side: count calls instead of keeping them, identically for every variant.
+
+
+class CallTally(list[ApiCall]):
+    """Stands in for `LocalBotApi.calls`: tallies each call and keeps none (flat memory)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.methods: Counter[str] = Counter()
+        self.flagged: Counter[str] = Counter()
+        self.watch: dict[str, str] = {}  # text fragment -> what it means
+
+    def append(self, call: ApiCall) -> None:
+        self.methods[call.method] += 1
+        if self.watch:
+            text = call.params.get("text")
+            if isinstance(text, str):
+                for fragment, meaning in self.watch.items():
+                    if fragment in text:
+                        self.flagged[meaning] += 1
+
+    def reset(self) -> None:
+        self.methods.clear()
+        self.flagged.clear()
+
+
+class ProblemLog(logging.Handler):
+    """Counts WARNING+ records (an error handler firing logs at ERROR) and keeps a few."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+        self.first: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if len(self.first) < 5:
+            self.first.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The variants.
+
+
+async def echo_text(update: Update, context: Any) -> None:
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+async def echo_press(update: Update, context: Any) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    await query.answer()
+    await context.bot.send_message(query.message.chat.id, query.data or "")
+
+
+def build_echo(api: LocalBotApi, processor: BaseUpdateProcessor | bool) -> Application:  # type: ignore[type-arg]
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .request(api)
+        .get_updates_request(api)
+        .concurrent_updates(processor)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo_text))
+    application.add_handler(CallbackQueryHandler(echo_press))
+    return application
+
+
+@dataclass
+class Run:
+    variant: str
+    seconds: float
+    updates: int
+    methods: Counter[str]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds if self.seconds > 0 else float("inf")
+
+
+async def feed(application: Application, updates: Sequence[Update]) -> float:  # type: ignore[type-arg]
+    """Enqueue everything, wait until the processor has finished every update; seconds."""
+    gc.collect()
+    started = time.perf_counter()
+    for update in updates:
+        application.update_queue.put_nowait(update)
+    await application.update_queue.join()
+    return time.perf_counter() - started
+
+
+async def run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
+                      log: ProblemLog) -> Run:
+    tally = CallTally()
+    api = LocalBotApi(calls=tally)
+    full = variant == FULL
+    if full:
+        settings = Settings(token=TOKEN, database_path=workdir / "bench.db")
+        application = build_application(settings, request=api, clock=None, background=False)
+    else:
+        processor = ChatOrderedProcessor() if variant == ECHO_OURS else True
+        application = build_echo(api, processor)
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        if full:
+            tally.watch = _watch_texts(application.bot_data["app"])
+        await application.start()
+        try:
+            factory = UpdateFactory(application.bot)
+            warm = warmup.updates(factory)
+            timed = plan.updates(factory)
+            if warm:
+                await feed(application, warm)
+            tally.reset()
+            log.count, log.first = 0, []
+            seconds = await feed(application, timed)
+            methods = Counter(tally.methods)
+            problems = _check_calls(variant, plan, methods, tally.flagged, log)
+        finally:
+            await application.stop()
+        if full:
+            problems += await _check_database(application.bot_data["app"], plan)
+    finally:
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()
+    return Run(variant, seconds, len(plan.steps), methods, problems)
+
+
+def _watch_texts(app: AppContext) -> dict[str, str]:
+    """Texts that must never appear in a healthy run, in every language the bot speaks."""
+    watch: dict[str, str] = {}
+    for locale in app.texts.locales:
+        _ = app.texts.get(locale)
+        watch[_(SORRY)[:40]] = "error reply ('Sorry/Beklager – something went wrong')"
+        watch[_(STALE_BUTTON)[:40]] = "stale-button notice (order within a chat broken?)"
+    return watch
+
+
+def _check_calls(variant: str, plan: Plan, methods: Counter[str], flagged: Counter[str],
+                 log: ProblemLog) -> list[str]:
+    problems = [f"{count} × {meaning}" for meaning, count in flagged.items()]
+    if log.count:
+        problems.append(f"{log.count} warning/error log records, e.g. {log.first}")
+    n = len(plan.steps)
+    # every update ends in exactly one message sent or edited in place (none is split);
+    # seeing all of them proves update_queue.join() waited for the processing to finish
+    shown = methods["sendMessage"] + (methods["editMessageText"] if variant == FULL else 0)
+    if shown != n:
+        problems.append(f"expected {n} messages shown, counted {shown}")
+    if methods["answerCallbackQuery"] != plan.presses:
+        problems.append(f"expected {plan.presses} presses answered, "
+                        f"counted {methods['answerCallbackQuery']}")
+    return problems
+
+
+async def _check_database(app: AppContext, plan: Plan) -> list[str]:
+    rows = await app.db.fetch_all(
+        "SELECT c.telegram_user_id AS user_id, s.state AS state, c.first_name AS name "
+        "FROM citizens c LEFT JOIN dialog_sessions s ON s.citizen_id = c.id "
+        "WHERE c.telegram_user_id BETWEEN ? AND ?",
+        (USER_BASE, USER_BASE + len(plan.final_state)),
+    )
+    states = {int(r["user_id"]): r["state"] for r in rows}
+    problems = []
+    if len(states) != len(plan.final_state):
+        problems.append(f"expected {len(plan.final_state)} citizens, found {len(states)}")
+    wrong = [u for u, state in plan.final_state.items() if states.get(u) != state]
+    if wrong:
+        u = wrong[0]
+        problems.append(f"{len(wrong)} sessions in an unexpected state, e.g. user {u}: "
+                        f"{states.get(u)!r} instead of {plan.final_state[u]!r}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Running and reporting.
+
+
+async def measure(args: argparse.Namespace, emit: Callable[[str], None]) -> dict[str, list[Run]]:
+    plan = Plan.build(args.updates, args.chats, USER_BASE)
+    warm_chats = max(1, args.warmup // len(OPENING))
+    warmup = Plan.build(args.warmup, warm_chats, WARMUP_USER_BASE) if args.warmup else Plan((), {})
+    log = ProblemLog()
+    logging.getLogger().addHandler(log)
+    runs: dict[str, list[Run]] = {v: [] for v in VARIANTS}
+    try:
+        for repeat in range(args.repeat):
+            # rotate the order so slow drift of the machine hits every variant alike
+            order = VARIANTS[repeat % 3:] + VARIANTS[:repeat % 3]
+            for variant in order:
+                with tempfile.TemporaryDirectory(prefix="bench-updates-") as tmp:
+                    run = await run_variant(variant, plan, warmup, Path(tmp), log)
+                runs[variant].append(run)
+                emit(f"  run {repeat + 1}/{args.repeat}  {variant:<20} {run.rate:>8.0f} u/s"
+                     f"  ({run.seconds:.2f} s)" + ("  PROBLEMS" if run.problems else ""))
+    finally:
+        logging.getLogger().removeHandler(log)
+    return runs
+
+
+def report(runs: dict[str, list[Run]], args: argparse.Namespace) -> str:
+    lines = ["", f"{'variant':<20} {'best u/s':>10} {'median u/s':>11}   per run"]
+    for variant in VARIANTS:
+        rates = [r.rate for r in runs[variant]]
+        lines.append(f"{variant:<20} {max(rates):>10.0f} {statistics.median(rates):>11.0f}   "
+                     + " ".join(f"{r:.0f}" for r in rates))
+    full = runs[FULL]
+    first = full[0]
+    per_update = {m: c / first.updates for m, c in sorted(first.methods.items())}
+    lines.append("")
+    lines.append("full path Bot API calls per update: "
+                 + ", ".join(f"{m} {v:.2f}" for m, v in per_update.items()))
+    lines.append("")
+    headline = 0.0
+    for echo in (ECHO_PTB, ECHO_OURS):
+        ratios = [f.rate / e.rate for f, e in zip(full, runs[echo], strict=True)]
+        best = max(r.rate for r in full) / max(r.rate for r in runs[echo])
+        median = statistics.median(ratios)
+        if echo == ECHO_PTB:
+            headline = median
+        lines.append(f"full/{echo:<20}: median of per-repeat ratios {median:.2f}, "
+                     f"best/best {best:.2f}, per repeat " + " ".join(f"{r:.2f}" for r in ratios))
+    problems = [f"{r.variant}: {p}" for rs in runs.values() for r in rs for p in r.problems]
+    lines.append("")
+    if problems:
+        lines.append("PROBLEMS (the numbers above are not trustworthy):")
+        lines += [f"  - {p}" for p in dict.fromkeys(problems)]
+    else:
+        lines.append("checks: every update handled and shown, no error replies or logs, no "
+                     "stale buttons, every session in its expected state")
+    verdict = "goal met" if headline >= GOAL and not problems else "GOAL NOT MET"
+    lines.append(f"ratio full/echo: {headline:.2f} (goal >= {GOAL}) -> {verdict}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.updates",
+                                     description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--updates", type=int, default=5000, help="timed updates per run")
+    parser.add_argument("--chats", type=int, default=500, help="simulated citizens")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each variant")
+    parser.add_argument("--warmup", type=int, default=300,
+                        help="untimed updates first, on separate chats (0 to skip)")
+    args = parser.parse_args(argv)
+    for name in ("updates", "chats", "repeat"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must not be negative")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"{args.updates} updates over {min(args.chats, args.updates)} chats, "
+          f"{args.warmup} warm-up updates, {args.repeat} repeats; Python "
+          f"{sys.version.split()[0]}", flush=True)
+    runs = asyncio.run(measure(args, lambda line: print(line, flush=True)))
+    print(report(runs, args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Worrying answers: an immediate caring reply with help numbers, and a case for a human."""

@@ -1,0 +1,97 @@
+"""Opening, claiming and closing cases; when staff must be alerted and alerted again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.features.cases.hours import OfficeHours
+from bot.features.cases.model import Case, CaseLevel, CaseSource
+from bot.features.cases.storage import CaseStore
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """The case a citizen's message landed in, and what to promise and whom to tell."""
+
+    case: Case
+    alert_staff: bool
+    staff_at_work: bool
+    contact_from: datetime
+
+
+class ClaimResult(StrEnum):
+    CLAIMED = "claimed"
+    ALREADY_CLAIMED = "already_claimed"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+class CaseService:
+    def __init__(self, store: CaseStore, hours: OfficeHours, realert_after: timedelta,
+                 clock: Clock) -> None:
+        self._store = store
+        self.hours = hours
+        self._realert_after = realert_after
+        self._clock = clock
+
+    async def open(self, citizen_id: int, level: CaseLevel, category: str | None,
+                   source: CaseSource, message_id: int | None) -> Opening:
+        """One open case per citizen: a graver message raises it, an urgent one always alerts."""
+        now = self._clock.now()
+        realert = self._next_alert(now) if level is CaseLevel.URGENT else None
+        existing = await self._store.open_for_citizen(citizen_id)
+        if not existing:
+            case = await self._store.open(citizen_id, level, category, source, message_id, now,
+                                          realert)
+            alert = True
+        else:
+            case = existing[0]
+            graver = level.priority < case.level.priority
+            if graver:
+                await self._store.raise_level(case.id, level, category,
+                                              realert if case.claimed_by is None else None)
+                case = await self._store.get(case.id) or case
+            alert = graver or level is CaseLevel.URGENT
+        return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now))
+
+    async def alerted(self, case: Case) -> None:
+        """Remember the alert; an unclaimed urgent case is alerted again after the interval."""
+        again = (self._next_alert(self._clock.now())
+                 if case.level is CaseLevel.URGENT and case.claimed_by is None else None)
+        await self._store.record_alert(case.id, again)
+
+    async def alert_delivered(self, case_id: int, message_id: int) -> None:
+        """The alert's message id, so Claim and Close can update it in place."""
+        await self._store.set_alert_message(case_id, message_id)
+
+    async def due_realerts(self) -> list[Case]:
+        return await self._store.due_realerts(self._clock.now())
+
+    async def claim(self, case_id: int, staff_id: int) -> tuple[ClaimResult, Case | None]:
+        if await self._store.claim(case_id, staff_id, self._clock.now()):
+            return ClaimResult.CLAIMED, await self._store.get(case_id)
+        case = await self._store.get(case_id)
+        if case is None:
+            return ClaimResult.UNKNOWN, None
+        if case.closed_at is not None:
+            return ClaimResult.CLOSED, case
+        return ClaimResult.ALREADY_CLAIMED, case
+
+    async def close(self, case_id: int) -> Case | None:
+        """The closed case, or None when it was unknown or closed already."""
+        if await self._store.close(case_id, self._clock.now()):
+            return await self._store.get(case_id)
+        return None
+
+    async def list_open(self) -> list[Case]:
+        return await self._store.list_open()
+
+    async def get(self, case_id: int) -> Case | None:
+        return await self._store.get(case_id)
+
+    def _next_alert(self, now: datetime) -> datetime:
+        """After the interval, but never at night: then first thing when staff are back."""
+        return self.hours.next_opening(now + self._realert_after)

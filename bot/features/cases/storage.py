@@ -1,0 +1,112 @@
+"""SQL for cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiosqlite import Row
+
+from bot.clock import from_db, to_db
+from bot.db import Database
+from bot.features.cases.model import Case, CaseLevel, CaseSource
+
+_COLUMNS = ("id, citizen_id, level, category, source, opened_at, source_message_id, "
+            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at")
+_PRIORITY = "CASE level WHEN 'urgent' THEN 0 WHEN 'concern' THEN 1 ELSE 2 END"
+
+
+class CaseStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def open(self, citizen_id: int, level: CaseLevel, category: str | None,
+                   source: CaseSource, source_message_id: int | None, now: datetime,
+                   next_alert_at: datetime | None) -> Case:
+        case_id = await self._db.execute(
+            "INSERT INTO cases (citizen_id, level, category, source, source_message_id, "
+            "opened_at, next_alert_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (citizen_id, level.value, category, source.value, source_message_id, to_db(now),
+             to_db(next_alert_at) if next_alert_at else None),
+        )
+        case = await self.get(case_id)
+        assert case is not None
+        return case
+
+    async def get(self, case_id: int) -> Case | None:
+        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM cases WHERE id = ?", (case_id,))
+        return _case(row) if row else None
+
+    async def open_for_citizen(self, citizen_id: int) -> list[Case]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM cases WHERE citizen_id = ? AND closed_at IS NULL "
+            f"ORDER BY {_PRIORITY}, opened_at",
+            (citizen_id,),
+        )
+        return [_case(r) for r in rows]
+
+    async def list_open(self, limit: int = 50) -> list[Case]:
+        """Most urgent first, then oldest first: the order staff should pick them up in."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM cases WHERE closed_at IS NULL "
+            f"ORDER BY {_PRIORITY}, opened_at LIMIT ?",
+            (limit,),
+        )
+        return [_case(r) for r in rows]
+
+    async def raise_level(self, case_id: int, level: CaseLevel, category: str | None,
+                          next_alert_at: datetime | None) -> None:
+        await self._db.execute(
+            "UPDATE cases SET level = ?, category = COALESCE(?, category), "
+            "next_alert_at = COALESCE(next_alert_at, ?) WHERE id = ?",
+            (level.value, category, to_db(next_alert_at) if next_alert_at else None, case_id),
+        )
+
+    async def record_alert(self, case_id: int, next_alert_at: datetime | None) -> None:
+        await self._db.execute(
+            "UPDATE cases SET alerts_sent = alerts_sent + 1, next_alert_at = ? WHERE id = ?",
+            (to_db(next_alert_at) if next_alert_at else None, case_id),
+        )
+
+    async def set_alert_message(self, case_id: int, message_id: int) -> None:
+        await self._db.execute("UPDATE cases SET alert_message_id = ? WHERE id = ?",
+                               (message_id, case_id))
+
+    async def claim(self, case_id: int, staff_id: int, now: datetime) -> bool:
+        """Only an open, unclaimed case can be claimed; True when this call claimed it."""
+        changed = await self._db.execute_rowcount(
+            "UPDATE cases SET claimed_at = ?, claimed_by = ?, next_alert_at = NULL "
+            "WHERE id = ? AND claimed_by IS NULL AND closed_at IS NULL",
+            (to_db(now), staff_id, case_id),
+        )
+        return changed > 0
+
+    async def close(self, case_id: int, now: datetime) -> bool:
+        changed = await self._db.execute_rowcount(
+            "UPDATE cases SET closed_at = ?, next_alert_at = NULL "
+            "WHERE id = ? AND closed_at IS NULL",
+            (to_db(now), case_id),
+        )
+        return changed > 0
+
+    async def due_realerts(self, now: datetime) -> list[Case]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM cases WHERE next_alert_at IS NOT NULL "
+            "AND next_alert_at <= ? AND claimed_by IS NULL AND closed_at IS NULL "
+            "ORDER BY next_alert_at",
+            (to_db(now),),
+        )
+        return [_case(r) for r in rows]
+
+
+def _case(row: Row) -> Case:
+    def when(name: str) -> datetime | None:
+        return from_db(row[name]) if row[name] else None
+
+    return Case(
+        id=row["id"], citizen_id=row["citizen_id"], level=CaseLevel(row["level"]),
+        category=row["category"], source=CaseSource(row["source"]),
+        opened_at=from_db(row["opened_at"]), source_message_id=row["source_message_id"],
+        claimed_at=when("claimed_at"), claimed_by=row["claimed_by"], closed_at=when("closed_at"),
+        alert_message_id=row["alert_message_id"], alerts_sent=row["alerts_sent"],
+        next_alert_at=when("next_alert_at"),
+    )

@@ -1,0 +1,28 @@
+"""One durable outbox for everything the bot sends on its own initiative.
+
+Rows are written before anything is sent, so nothing queued is lost by a restart or kill -9.
+A single sender task takes the most important ready row (lowest priority number, then oldest),
+paced under Telegram's limits (about 25 messages/s overall, 1/s per private chat, 20/min per
+group), and records the outcome:
+
+* 429 `retry_after` -> the row, and every other row for that chat, waits exactly that long.
+* 403 -> the citizen is marked gone and their queued rows are dropped.
+* timeouts and network errors -> retried with exponential back-off (capped at 5 minutes).
+* other 400s -> failed for good, logged without the text.
+
+Delivery guarantee. A row is marked `sending` (committed) before the HTTP call and `sent`
+after it. If the process dies between the two, Telegram may or may not have the message, and
+a bot cannot look. Rows flagged `at_most_once` (check-ins, reminders, broadcasts: anything a
+citizen would see twice) are then marked `uncertain` at start-up and never resent, so no
+visible duplicate can appear; the window is the duration of one HTTP call. Rows without the
+flag (staff alerts) are resent: a duplicate alert is better than a lost one. An idempotency key
+per logical message (e.g. `checkin:<citizen>:<slot>`) makes enqueueing itself idempotent.
+
+Replies to a person who just wrote are sent directly by the handlers, never queued, so they
+always go before queued proactive messages.
+"""
+
+from bot.outbox.model import OutboxItem, Priority
+from bot.outbox.service import Outbox
+
+__all__ = ["Outbox", "OutboxItem", "Priority"]

@@ -1,0 +1,175 @@
+"""Worrying answers reach a human at once, and the citizen is never left without help."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.config import Settings
+from bot.features.cases import CaseLevel
+from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
+from tests.fakes import FakeClock
+
+STAFF_CHAT = -100777
+CONSULTANT = 31
+URGENT_TEXT = "jeg vil ikke leve mere"
+TUESDAY_MORNING = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen
+SATURDAY_NIGHT = datetime(2026, 11, 28, 22, 0, tzinfo=UTC)  # 23:00 in Copenhagen
+
+
+@pytest.fixture
+async def staffed(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    staffed_settings = replace(settings, staff_chat_id=STAFF_CHAT, onduty_mention="@vagt")
+    harness = await start_harness(staffed_settings, clock)
+    yield harness
+    await stop_harness(harness)
+
+
+async def staff_texts(bot: Harness) -> list[str]:
+    """What the staff chat shows once the outbox has delivered everything queued."""
+    await bot.drain()
+    return bot.api.texts(STAFF_CHAT)
+
+
+async def open_cases(bot: Harness) -> list[tuple[CaseLevel, int | None]]:
+    return [(c.level, c.citizen_id) for c in await bot.ctx.cases.list_open()]
+
+
+async def test_urgent_message_gets_help_numbers_a_case_and_a_staff_alert_at_once(
+        staffed: Harness) -> None:
+    await staffed.say("/start", language_code="da")
+    await staffed.tap("Ja, lad mig vælge")
+    await staffed.tap("Gem mine valg")
+    [reply] = await staffed.say(URGENT_TEXT)
+    assert "112" in reply and "1813" in reply and "70 201 201" in reply
+    assert "så hurtigt som muligt i dag" in reply
+    [alert] = await staff_texts(staffed)
+    assert "AKUT" in alert and URGENT_TEXT in alert
+    assert [b["text"] for b in staffed.api.last_keyboard(STAFF_CHAT)[0]] == ["✋ Tag sagen",
+                                                                              "✅ Luk"]
+    citizen = await staffed.ctx.citizens.by_user(CITIZEN)
+    assert citizen is not None
+    assert await open_cases(staffed) == [(CaseLevel.URGENT, citizen.id)]
+    assert citizen.first_name is None, "a worrying message is never taken as a dialog answer"
+    session = await staffed.ctx.sessions.load(citizen.id)
+    assert session is not None and session.state == "ask_name"
+
+
+async def test_outside_hours_the_citizen_hears_when_and_staff_see_it_first(
+        settings: Settings) -> None:
+    clock = FakeClock(SATURDAY_NIGHT)
+    bot = await start_harness(replace(settings, staff_chat_id=STAFF_CHAT), clock)
+    try:
+        await bot.say("/human", user=CITIZEN + 1, language_code="en")
+        [reply] = await bot.say("I want to kill myself", language_code="en")
+        assert "not at work right now" in reply
+        assert "on Monday 30 November at 08:00" in reply, "Copenhagen time"
+        assert "112" in reply
+        assert "Uden for rådgivernes arbejdstid" in (await staff_texts(bot))[-1]
+        await bot.application.process_update(
+            bot.updates.staff_message(STAFF_CHAT, CONSULTANT, "/cases"))
+        listing = (await staff_texts(bot))[-1].splitlines()
+        assert "AKUT" in listing[0] and "Beder om en person" in listing[1]
+    finally:
+        await stop_harness(bot)
+
+
+async def test_unclaimed_urgent_case_is_alerted_again_with_the_on_duty_mention(
+        staffed: Harness) -> None:
+    from bot.features.cases.handlers import realert_due
+
+    await staffed.say(URGENT_TEXT)
+    staffed.clock.advance(minutes=9)
+    assert await realert_due(staffed.ctx) == 0
+    staffed.clock.advance(minutes=2)
+    assert await realert_due(staffed.ctx) == 1
+    assert (await staff_texts(staffed))[-1].endswith("er stadig ikke taget. @vagt")
+    assert await realert_due(staffed.ctx) == 0, "not every sweep"
+    staffed.clock.advance(minutes=11)
+    assert await realert_due(staffed.ctx) == 1, "again until claimed"
+
+
+async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
+        staffed: Harness) -> None:
+    from bot.features.cases.handlers import realert_due
+
+    await staffed.say(URGENT_TEXT)
+    await staffed.drain()
+    [case] = await staffed.ctx.cases.list_open()
+    alert_id = case.alert_message_id
+    assert alert_id is not None
+    claim = f"case|claim|{case.id}"
+    await staffed.application.process_update(staffed.updates.staff_press(
+        STAFF_CHAT, CONSULTANT, claim, message_id=alert_id, first_name="Mette"))
+    assert staffed.api.texts(CITIZEN)[-1] == (
+        "Mette fra jobcentret har set din besked og vender tilbage til dig her.")
+    edited = staffed.api.sent(STAFF_CHAT, method="editMessageText")[-1]
+    assert "Taget af Mette" in edited.params["text"]
+    await staffed.application.process_update(staffed.updates.staff_press(
+        STAFF_CHAT, CONSULTANT + 1, claim, message_id=alert_id, first_name="Ole"))
+    answer = staffed.api.sent(method="answerCallbackQuery")[-1]
+    assert answer.params["text"] == f"Sag #{case.id} er allerede taget."
+    staffed.clock.advance(minutes=30)
+    assert await realert_due(staffed.ctx) == 0
+    await staffed.application.process_update(staffed.updates.staff_press(
+        STAFF_CHAT, CONSULTANT, f"case|close|{case.id}", message_id=alert_id))
+    assert await staffed.ctx.cases.list_open() == []
+
+
+async def test_citizen_cannot_claim_with_forged_callback_data(staffed: Harness) -> None:
+    await staffed.say(URGENT_TEXT)
+    [case] = await staffed.ctx.cases.list_open()
+    await staffed.application.process_update(
+        staffed.updates.press(CITIZEN, f"case|claim|{case.id}"))
+    assert staffed.api.sent(method="answerCallbackQuery")[-1].params["text"].startswith(
+        "Den knap er ikke længere aktiv")
+    [still] = await staffed.ctx.cases.list_open()
+    assert still.claimed_by is None
+
+
+async def test_concern_offers_a_person_and_opens_a_normal_case(staffed: Harness) -> None:
+    [reply] = await staffed.say("jeg kan ikke mere, det hele er håbløst")
+    assert "Vil du gerne tale med en person fra jobcentret?" in reply
+    assert staffed.buttons() == ["Ja, jeg vil gerne tale med nogen", "Ikke nu"]
+    assert [level for level, _ in await open_cases(staffed)] == [CaseLevel.CONCERN]
+    [answer] = await staffed.tap("Ja, jeg vil gerne tale med nogen")
+    assert "så hurtigt som muligt i dag" in answer
+    assert len(await open_cases(staffed)) == 1, "one open case per citizen"
+
+
+async def test_graver_message_raises_the_open_case_and_alerts_again(staffed: Harness) -> None:
+    await staffed.say("/human")
+    await staffed.say(URGENT_TEXT)
+    assert [level for level, _ in await open_cases(staffed)] == [CaseLevel.URGENT]
+    assert len(await staff_texts(staffed)) == 2
+
+
+async def test_worrying_caption_is_read_too(staffed: Harness) -> None:
+    update = staffed.updates.message(CITIZEN, "", extra={
+        "photo": [{"file_id": "p", "file_unique_id": "u", "width": 9, "height": 9}],
+        "caption": URGENT_TEXT})
+    await staffed.application.process_update(update)
+    assert "112" in staffed.api.texts(CITIZEN)[-1]
+    assert len(await open_cases(staffed)) == 1
+
+
+async def test_everyday_text_goes_on_to_the_dialog(staffed: Harness) -> None:
+    await staffed.say("/start", language_code="da")
+    await staffed.tap("Ja, lad mig vælge")
+    await staffed.tap("Gem mine valg")
+    [reply] = await staffed.say("Karin")
+    assert "Hvornår cirka blev du ledig?" in reply
+    assert await open_cases(staffed) == []
+
+
+async def test_without_a_staff_chat_the_citizen_is_still_helped_and_it_is_logged(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR):
+        [reply] = await bot.say(URGENT_TEXT)
+    assert "112" in reply
+    assert "STAFF_CHAT_ID is not set" in caplog.text
+    assert URGENT_TEXT not in caplog.text, "no message text in logs"

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import os
-from functools import partial
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -19,7 +18,7 @@ from bot.context import AppContext, BotContext, open_app_context
 from bot.dispatch import ChatOrderedProcessor
 from bot.errors import register as register_errors
 from bot.features.care.handlers import register as register_care
-from bot.features.cases.handlers import ALERT_KIND, alert_delivered, realert_due
+from bot.features.cases.alerts import ALERT_KIND
 from bot.features.cases.handlers import register as register_cases
 from bot.features.citizens.handlers import register as register_citizens
 from bot.features.onboarding.handlers import register as register_onboarding
@@ -28,7 +27,7 @@ from bot.sweeps import run_sweeps
 
 log = logging.getLogger(__name__)
 CONSOLE_TOKEN = "1:console-mode-no-telegram-at-all"
-SWEEP_INTERVAL_SECONDS = 30.0
+SWEEP_INTERVAL_SECONDS = 10.0
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 App = Application  # type: ignore[type-arg]
@@ -71,14 +70,17 @@ async def open_resources(application: App) -> None:
     application.bot_data["app"] = context
     await publish_commands(application.bot, context.texts)
     sender = OutboxSender(application.bot, context.outbox, context.citizens, context.clock)
-    sender.on_sent(ALERT_KIND, partial(alert_delivered, context))
+    sender.on_sent(ALERT_KIND, context.alerts.delivered)
     application.bot_data["outbox_sender"] = sender
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
             asyncio.create_task(sender.run(), name="outbox"),
             asyncio.create_task(run_sweeps({
-                "dialog timeouts": context.onboarding.runner.expire_due,
-                "case re-alerts": partial(realert_due, context),
+                "timers": context.scheduler.fire_due,
+                "onboarding timeouts": context.onboarding.runner.expire_due,
+                "check-in timeouts": context.checkins.runner.expire_due,
+                "case re-alerts": context.alerts.realert_due,
+                "outbox retention": context.outbox.purge_old,
             }, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
 

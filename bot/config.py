@@ -20,6 +20,50 @@ _HOURS_RE = re.compile(r"^(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+_DURATION_RE = re.compile(r"^(\d+)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinSchedule:
+    """Check-ins counted from joining: fixed offsets, then every `repeat` (e.g. 2d,7d,+28d)."""
+
+    offsets: tuple[timedelta, ...]
+    repeat: timedelta | None
+
+    @classmethod
+    def parse(cls, text: str) -> CheckinSchedule:
+        offsets: list[timedelta] = []
+        repeat: timedelta | None = None
+        for part in (p.strip() for p in text.split(",")):
+            is_repeat = part.startswith("+")
+            match = _DURATION_RE.match(part.removeprefix("+"))
+            if not match or int(match.group(1)) == 0:
+                raise ValueError(f"bad entry {part!r}: use e.g. 2d,7d,14d,28d,+28d "
+                                 "(units s, m, h, d)")
+            value = timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+            if is_repeat:
+                repeat = value
+            elif offsets and value <= offsets[-1]:
+                raise ValueError(f"offsets must increase, {part!r} does not")
+            else:
+                offsets.append(value)
+        if not offsets:
+            raise ValueError("at least one offset is needed")
+        return cls(tuple(offsets), repeat)
+
+    def offset(self, slot: int) -> timedelta | None:
+        """Time from joining to check-in number `slot` (0-based); None when the cadence ends."""
+        if slot < len(self.offsets):
+            return self.offsets[slot]
+        if self.repeat is None:
+            return None
+        return self.offsets[-1] + self.repeat * (slot - len(self.offsets) + 1)
+
+
+DEFAULT_SCHEDULE = CheckinSchedule.parse("2d,7d,14d,28d,+28d")
+
+
 class ConfigError(ValueError):
     """A setting is wrong; the message names the variable so an operator can fix it at once."""
 
@@ -47,6 +91,9 @@ class Settings:
     realert_after: timedelta = timedelta(minutes=10)
     onduty_mention: str = ""
     help_numbers_file: Path | None = None
+    checkin_schedule: CheckinSchedule = field(default_factory=lambda: DEFAULT_SCHEDULE)
+    quiet_hours: tuple[time, time] | None = (time(20, 0), time(8, 0))
+    quiet_weekends: bool = True
 
     @property
     def console_mode(self) -> bool:
@@ -80,6 +127,9 @@ class Settings:
         if not 0 < port < 65536:
             raise ConfigError("PORT: must be between 1 and 65535")
         return cls(
+            checkin_schedule=get.schedule("CHECKIN_SCHEDULE"),
+            quiet_hours=get.quiet_hours("QUIET_HOURS"),
+            quiet_weekends=get.bool("QUIET_WEEKENDS", True),
             consultant_hours=get.hours("CONSULTANT_HOURS", (time(8, 0), time(15, 30))),
             consultant_weekends=get.bool("CONSULTANT_WEEKENDS", False),
             realert_after=timedelta(minutes=get.int("REALERT_MINUTES", 10) or 10),
@@ -151,6 +201,30 @@ class _Reader:
         if start >= end:
             raise ConfigError(f"{name}: the start must be before the end")
         return start, end
+
+    def schedule(self, name: str) -> CheckinSchedule:
+        raw = self._env.get(name)
+        if raw is None or not raw.strip():
+            return DEFAULT_SCHEDULE
+        try:
+            return CheckinSchedule.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+
+    def quiet_hours(self, name: str) -> tuple[time, time] | None:
+        """'20:00-08:00' (may wrap midnight); set but empty means no quiet hours at all."""
+        if name in self._env and not self._env[name].strip():
+            return None
+        raw = self.str(name)
+        if raw is None:
+            return (time(20, 0), time(8, 0))
+        match = _HOURS_RE.match(raw)
+        if not match:
+            raise ConfigError(f"{name}: expected HH:MM-HH:MM (or empty for none), got {raw!r}")
+        try:
+            return time.fromisoformat(match.group(1)), time.fromisoformat(match.group(2))
+        except ValueError:
+            raise ConfigError(f"{name}: not a valid time range: {raw!r}") from None
 
     def url(self, name: str) -> str | None:
         raw = self.str(name)

@@ -16,7 +16,11 @@ from bot.engine.storage import SessionStore
 from bot.features.care.helplines import Helplines, load_helplines
 from bot.features.care.service import CareService
 from bot.features.cases import CaseService, CaseStore
+from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.hours import OfficeHours
+from bot.features.checkin.service import CheckinService
+from bot.features.checkin.storage import CheckinStore
+from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import CitizenStore
 from bot.features.invites import InviteService
 from bot.features.invites.storage import InviteStore
@@ -26,6 +30,8 @@ from bot.features.risk import default_classifier
 from bot.i18n import Texts
 from bot.outbox import Outbox
 from bot.outbox.storage import OutboxStore
+from bot.scheduler import Scheduler
+from bot.scheduler.storage import TimerStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +46,12 @@ class AppContext:
     privacy: PrivacyService
     onboarding: OnboardingService
     cases: CaseService
+    alerts: CaseAlerts
     care: CareService
     helplines: Helplines
     outbox: Outbox
+    scheduler: Scheduler
+    checkins: CheckinService
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -67,14 +76,26 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
     sessions = SessionStore(db)
     invites = InviteService(InviteStore(db), citizens, clock)
     case_store = CaseStore(db)
-    privacy = PrivacyService(citizens, sessions, case_store, clock)
-    onboarding = OnboardingService(
-        load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,
-        texts, clock, settings.jobcentre_name,
-    )
+    checkin_store = CheckinStore(db)
+    privacy = PrivacyService(citizens, sessions, case_store, checkin_store, clock)
     hours = OfficeHours(*settings.consultant_hours, weekends=settings.consultant_weekends,
                         zone=settings.timezone)
     cases = CaseService(case_store, hours, settings.realert_after, clock)
+    outbox = Outbox(OutboxStore(db), clock)
+    alerts = CaseAlerts(cases, citizens, outbox, texts, settings, clock)
+    care = CareService(alerts)
+    onboarding = OnboardingService(
+        load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,
+        care, texts, clock, settings.jobcentre_name,
+    )
+    scheduler = Scheduler(TimerStore(db), clock)
+    checkins = CheckinService(
+        load_dialog(DIALOGS_DIR / "checkin.toml"), sessions=sessions, router=onboarding.router,
+        citizens=citizens, store=checkin_store, scheduler=scheduler, outbox=outbox,
+        alerts=alerts, texts=texts, clock=clock, schedule=settings.checkin_schedule,
+        rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone),
+    )
+    onboarding.consents_saved.append(checkins.ensure_scheduled)
     return AppContext(settings, db, clock, texts, citizens, sessions, invites, privacy,
-                      onboarding, cases, CareService(cases), helplines,
-                      Outbox(OutboxStore(db), clock))
+                      onboarding, cases, alerts, care, helplines, outbox,
+                      scheduler, checkins)

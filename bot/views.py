@@ -29,7 +29,7 @@ def compose(outcome: Outcome, _: Translator) -> str:
     """The notice (if any) and the step in one message, so the chat stays calm."""
     parts = [render(outcome.notice, _)] if outcome.notice else []
     if outcome.screen is not None:
-        parts.append(render(outcome.screen.text, _))
+        parts.append(render(outcome.screen.text, _).strip())
     return "\n\n".join(p for p in parts if p)
 
 

@@ -80,23 +80,19 @@ async def test_outside_hours_the_citizen_hears_when_and_staff_see_it_first(
 
 async def test_unclaimed_urgent_case_is_alerted_again_with_the_on_duty_mention(
         staffed: Harness) -> None:
-    from bot.features.cases.handlers import realert_due
-
     await staffed.say(URGENT_TEXT)
     staffed.clock.advance(minutes=9)
-    assert await realert_due(staffed.ctx) == 0
+    assert await staffed.ctx.alerts.realert_due() == 0
     staffed.clock.advance(minutes=2)
-    assert await realert_due(staffed.ctx) == 1
+    assert await staffed.ctx.alerts.realert_due() == 1
     assert (await staff_texts(staffed))[-1].endswith("er stadig ikke taget. @vagt")
-    assert await realert_due(staffed.ctx) == 0, "not every sweep"
+    assert await staffed.ctx.alerts.realert_due() == 0, "not every sweep"
     staffed.clock.advance(minutes=11)
-    assert await realert_due(staffed.ctx) == 1, "again until claimed"
+    assert await staffed.ctx.alerts.realert_due() == 1, "again until claimed"
 
 
 async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
         staffed: Harness) -> None:
-    from bot.features.cases.handlers import realert_due
-
     await staffed.say(URGENT_TEXT)
     await staffed.drain()
     [case] = await staffed.ctx.cases.list_open()
@@ -114,7 +110,7 @@ async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
     answer = staffed.api.sent(method="answerCallbackQuery")[-1]
     assert answer.params["text"] == f"Sag #{case.id} er allerede taget."
     staffed.clock.advance(minutes=30)
-    assert await realert_due(staffed.ctx) == 0
+    assert await staffed.ctx.alerts.realert_due() == 0
     await staffed.application.process_update(staffed.updates.staff_press(
         STAFF_CHAT, CONSULTANT, f"case|close|{case.id}", message_id=alert_id))
     assert await staffed.ctx.cases.list_open() == []
@@ -173,3 +169,21 @@ async def test_without_a_staff_chat_the_citizen_is_still_helped_and_it_is_logged
     assert "112" in reply
     assert "STAFF_CHAT_ID is not set" in caplog.text
     assert URGENT_TEXT not in caplog.text, "no message text in logs"
+
+
+async def test_the_menu_has_talk_to_a_person(staffed: Harness) -> None:
+    await staffed.say("/menu", language_code="en")
+    [reply] = await staffed.tap("Talk to a person")
+    assert reply == ("Thank you. I have asked a person from the job centre to contact you as "
+                     "soon as possible today. You are welcome to keep writing here in the "
+                     "meantime.")
+    assert [level for level, _ in await open_cases(staffed)] == [CaseLevel.REQUEST]
+    assert "Beder om en person" in (await staff_texts(staffed))[-1]
+
+
+async def test_typing_talk_to_a_person_works_like_human(staffed: Harness) -> None:
+    [reply] = await staffed.say("Jeg vil gerne tale med en person!")
+    assert reply.startswith("Tak. Jeg har bedt en person fra jobcentret om at kontakte dig")
+    assert [level for level, _ in await open_cases(staffed)] == [CaseLevel.REQUEST]
+    [normal] = await staffed.say("Jeg har talt med en person fra A-kassen i går")
+    assert "Hej, det er" in normal, "a longer sentence is not a request"

@@ -47,13 +47,20 @@ class Day:
 
 
 @dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment shown as weekday, date and time in the reader's language and zone."""
+
+    moment: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Lines:
     """Several values, one per line."""
 
     items: tuple[Value, ...]
 
 
-Value = str | int | Phrase | Plural | Month | Day | Lines
+Value = str | int | Phrase | Plural | Month | Day | Moment | Lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,8 @@ def render(value: Value, _: Translator) -> str:
         return _.month(date(value.year, value.month, 1))
     if isinstance(value, Day):
         return _.date(value.moment)
+    if isinstance(value, Moment):
+        return _.datetime(value.moment)
     return "\n".join(render(item, _) for item in value.items)
 
 

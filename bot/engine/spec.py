@@ -44,6 +44,7 @@ class StateSpec:
     text_hint: str | None = None
     timeout: timedelta | None = None
     on_timeout: str | None = None
+    rest: bool = False
 
     def button(self, button_id: str) -> ButtonSpec | None:
         return next((b for row in self.buttons for b in row if b.id == button_id), None)
@@ -154,6 +155,7 @@ def _parse_state(name: str, body: dict[str, Any]) -> StateSpec:
         text_hint=body.get("text_hint"),
         timeout=parse_duration(timeout) if timeout else None,
         on_timeout=body.get("on_timeout"),
+        rest=bool(body.get("rest", False)),
     )
 
 

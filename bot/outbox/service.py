@@ -12,6 +12,7 @@ from bot.outbox.storage import OutboxStore
 GLOBAL_INTERVAL = timedelta(milliseconds=40)  # 25 messages/s, under Telegram's ~30/s
 PRIVATE_INTERVAL = timedelta(seconds=1)  # ~1 message/s to one chat
 GROUP_INTERVAL = timedelta(seconds=3)  # 20 messages/min into one group, all topics together
+RETENTION = timedelta(days=8)  # long enough for the weekly cap on unsolicited messages
 
 
 class Outbox:
@@ -35,6 +36,9 @@ class Outbox:
         )
         self.wake.set()
         return item_id
+
+    async def purge_old(self) -> int:
+        return await self.store.purge(self._clock.now() - RETENTION)
 
 
 class Pacer:

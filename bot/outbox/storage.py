@@ -92,12 +92,19 @@ class OutboxStore:
         return _item(row) if row else None
 
     async def count_unsolicited(self, citizen_id: int, since: datetime) -> int:
-        """Proactive messages sent to, or queued for, a citizen since a moment."""
+        """Proactive messages sent to, or queued for, a citizen's own chat since a moment."""
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) AS n FROM outbox WHERE citizen_id = ? AND ("
+            "SELECT COUNT(*) AS n FROM outbox WHERE citizen_id = ? AND chat_id > 0 AND ("
             "status IN ('pending', 'sending') OR (status IN ('sent', 'uncertain') "
             "AND COALESCE(sent_at, created_at) >= ?))", (citizen_id, to_db(since)))
         return int(row["n"]) if row else 0
+
+
+    async def purge(self, before: datetime) -> int:
+        """Delivered (or given-up) rows hold message texts: keep them only as long as needed."""
+        return await self._db.execute_rowcount(
+            "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'cancelled', 'uncertain') "
+            "AND created_at < ?", (to_db(before),))
 
 
 def _item(row: Row) -> OutboxItem:

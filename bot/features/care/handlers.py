@@ -18,13 +18,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AppContext, BotContext
-from bot.features.cases.handlers import alert_staff
-from bot.features.cases.service import Opening
+from bot.context import BotContext
+from bot.engine.screen import render
+from bot.features.care.wording import follow_up, human_reply
 from bot.features.citizens import Citizen
 from bot.features.onboarding.handlers import citizen_of
 from bot.features.risk import RiskLevel
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.views import send_text
 
 log = logging.getLogger(__name__)
@@ -35,37 +35,26 @@ URGENT_REPLY = N_("Thank you for telling me. It sounds really hard right now, an
                   "{follow_up}\n\nYou are welcome to keep writing here.")
 CONCERN_REPLY = N_("Thank you for telling me – it sounds hard, and you do not have to carry it "
                    "alone. Would you like to talk with a person from the job centre?")
-HUMAN_REPLY = N_("Thank you. {follow_up} You are welcome to keep writing here in the "
-                 "meantime.")
-FOLLOW_UP_NOW = N_("I have asked a person from the job centre to contact you as soon as "
-                   "possible today.")
-FOLLOW_UP_LATER = N_("Our consultants are not at work right now. A person from the job centre "
-                     "will contact you on {when}. Until then, the numbers above are there for "
-                     "you.")
-FOLLOW_UP_LATER_PLAIN = N_("A person from the job centre will contact you on {when}.")
 WANT_TALK = N_("Yes, I would like to talk to someone")
 NOT_NOW = N_("Not now")
 NOT_NOW_REPLY = N_("That is fine. If you change your mind, just write /human – or write here.")
 
 
-def follow_up(app: AppContext, opening: Opening, _: Translator, urgent: bool) -> str:
-    if opening.staff_at_work:
-        return _(FOLLOW_UP_NOW)
-    when = _.datetime(opening.contact_from)
-    return _(FOLLOW_UP_LATER if urgent else FOLLOW_UP_LATER_PLAIN, when=when)
-
-
 async def read_for_risk(update: Update, context: BotContext) -> None:
-    """Classify text and captions; urgent and concern are answered here and go no further."""
+    """Classify text and captions; urgent and concern are answered here and go no further,
+    and so is a typed request for a person."""
     message = update.effective_message
     assert message is not None
     text = message.text or message.caption or ""
     app = context.app
     assessment = app.care.assess(text)
     if assessment.level is RiskLevel.NONE:
+        if app.care.asks_for_person(text):
+            await _request_human(context, await citizen_of(update, context), message)
+            raise ApplicationHandlerStop
         return
     citizen = await citizen_of(update, context)
-    opening = await app.care.escalate(citizen.id, assessment, message.message_id)
+    opening = await app.care.escalate(citizen.id, assessment, text, message.message_id)
     assert opening is not None
     _ = app.texts.get(citizen.locale)
     log.info("case %d: %s message (category %s)", opening.case.id, assessment.level,
@@ -73,14 +62,12 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     if assessment.level is RiskLevel.URGENT:
         await send_text(context.bot, citizen.chat_id, _(
             URGENT_REPLY, helplines=app.helplines.text(citizen.locale),
-            follow_up=follow_up(app, opening, _, urgent=True)))
+            follow_up=render(follow_up(opening, urgent=True), _)))
     else:
         await send_text(context.bot, citizen.chat_id, _(CONCERN_REPLY), InlineKeyboardMarkup([
             [InlineKeyboardButton(_(WANT_TALK), callback_data="care|talk")],
             [InlineKeyboardButton(_(NOT_NOW), callback_data="care|later")],
         ]))
-    if opening.alert_staff:
-        await alert_staff(app, opening.case, citizen, text, opening.staff_at_work)
     raise ApplicationHandlerStop
 
 
@@ -108,11 +95,7 @@ async def _request_human(context: BotContext, citizen: Citizen, message: Message
     app = context.app
     opening = await app.care.request_human(citizen.id, message.message_id if message else None)
     _ = app.texts.get(citizen.locale)
-    await send_text(context.bot, citizen.chat_id,
-                    _(HUMAN_REPLY, follow_up=follow_up(app, opening, _, urgent=False)))
-    if opening.alert_staff:
-        await alert_staff(app, opening.case, citizen, "/human",
-                          opening.staff_at_work)
+    await send_text(context.bot, citizen.chat_id, render(human_reply(opening), _))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -8,28 +8,14 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AppContext, BotContext
-from bot.features.cases.model import Case, CaseLevel
+from bot.context import BotContext
+from bot.features.cases.alerts import LEVEL_LABELS, case_buttons, citizen_label
+from bot.features.cases.model import Case
 from bot.features.cases.service import ClaimResult
-from bot.features.citizens import Citizen
 from bot.i18n import N_, Translator
-from bot.outbox import OutboxItem, Priority
-from bot.outbox.model import Message
 from bot.views import send_text
 
 log = logging.getLogger(__name__)
-ALERT_TEXT_LIMIT = 1000
-ALERT_KIND = "case_alert"
-LEVEL_LABELS = {
-    CaseLevel.URGENT: N_("🔴 URGENT"),
-    CaseLevel.CONCERN: N_("🟠 Concern"),
-    CaseLevel.REQUEST: N_("🔵 Asked for a person"),
-}
-ALERT = N_("{level} – case #{case}\nCitizen: {citizen}\nCategory: {category}\n"
-           "Message: «{text}»")
-OUTSIDE_HOURS = N_("Outside consultant hours: the citizen was told a person will be in touch "
-                   "on {when}.")
-REALERT = N_("⏰ Case #{case} ({level}) is still unclaimed. {mention}")
 CLAIMED = N_("✋ Claimed by {staff}.")
 ALREADY_CLAIMED = N_("Case #{case} is already claimed.")
 CASE_CLOSED = N_("✅ Case #{case} is closed.")
@@ -38,81 +24,13 @@ NO_OPEN_CASES = N_("No open cases.")
 CASE_LINE = N_("#{case} {level} · {citizen} · opened {opened} · {claimed}")
 UNCLAIMED = N_("unclaimed")
 CLAIMED_BY_ID = N_("claimed by staff {staff}")
-CITIZEN_SHORT = N_("citizen #{id}")
-CITIZEN_DELETED = N_("(erased at the citizen's request)")
-NO_CATEGORY = N_("none given")
 NOTIFY_CLAIMED = N_("{staff} from the job centre has seen your message and will get back to "
                     "you here.")
-CLAIM_BUTTON = N_("✋ Claim")
-CLOSE_BUTTON = N_("✅ Close")
-
-
-def staff_translator(app: AppContext) -> Translator:
-    """Staff read the job centre's default language."""
-    return app.texts.get(app.settings.default_locale)
-
-
-def citizen_label(citizen: Citizen | None, _: Translator) -> str:
-    """First name if the citizen gave one, else a short id; never anything from Telegram."""
-    if citizen is None:
-        return _(CITIZEN_DELETED)
-    return citizen.first_name or _(CITIZEN_SHORT, id=citizen.id)
-
-
-def case_buttons(case: Case, _: Translator) -> tuple[tuple[tuple[str, str], ...], ...]:
-    row = [] if case.claimed_by else [(_(CLAIM_BUTTON), f"case|claim|{case.id}")]
-    row.append((_(CLOSE_BUTTON), f"case|close|{case.id}"))
-    return (tuple(row),)
 
 
 def case_markup(case: Case, _: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
                                   for label, data in row] for row in case_buttons(case, _)])
-
-
-async def alert_staff(app: AppContext, case: Case, citizen: Citizen | None, text: str,
-                      staff_at_work: bool) -> None:
-    """Queue the alert for the staff chat; urgent ones jump every other queued message."""
-    staff_chat = app.settings.staff_chat_id
-    if staff_chat is None:
-        log.error("case %d opened but STAFF_CHAT_ID is not set: nobody was alerted", case.id)
-        return
-    _ = staff_translator(app)
-    body = _(ALERT, level=_(LEVEL_LABELS[case.level]), case=case.id,
-             citizen=citizen_label(citizen, _), category=case.category or _(NO_CATEGORY),
-             text=text[:ALERT_TEXT_LIMIT])
-    if not staff_at_work:
-        when = _.datetime(app.cases.hours.next_opening(app.clock.now()))
-        body += "\n\n" + _(OUTSIDE_HOURS, when=when)
-    await app.outbox.enqueue(staff_chat, Message(body, case_buttons(case, _)),
-                             priority=_alert_priority(case), kind=ALERT_KIND, ref=case.id)
-    await app.cases.alerted(case)
-
-
-async def realert_due(app: AppContext) -> int:
-    """Urgent cases nobody claimed: alert again and call the on-duty role."""
-    staff_chat = app.settings.staff_chat_id
-    if staff_chat is None:
-        return 0
-    _ = staff_translator(app)
-    due = await app.cases.due_realerts()
-    for case in due:
-        text = _(REALERT, case=case.id, level=_(LEVEL_LABELS[case.level]),
-                 mention=app.settings.onduty_mention).strip()
-        await app.outbox.enqueue(staff_chat, Message(text, case_buttons(case, _)),
-                                 priority=_alert_priority(case), kind=ALERT_KIND, ref=case.id)
-        await app.cases.alerted(case)
-    return len(due)
-
-
-async def alert_delivered(app: AppContext, item: OutboxItem, message_id: int) -> None:
-    """Outbox hook: remember the alert's message so Claim/Close can update it."""
-    if item.ref is not None:
-        await app.cases.alert_delivered(item.ref, message_id)
-
-
-def _alert_priority(case: Case) -> Priority:
-    return Priority.URGENT_ALERT if case.level is CaseLevel.URGENT else Priority.STAFF
 
 
 class StaffCallbackHandler(CallbackQueryHandler):  # type: ignore[type-arg]
@@ -135,7 +53,7 @@ async def case_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     app = context.app
-    _ = staff_translator(app)
+    _ = app.alerts.staff_translator
     _prefix, action, raw_id = query.data.split("|")
     case_id = int(raw_id) if raw_id.isdigit() else 0
     staff = query.from_user
@@ -185,7 +103,7 @@ async def _tell_citizen_claimed(context: BotContext, case: Case, staff_name: str
 async def list_cases(update: Update, context: BotContext) -> None:
     """/cases in the staff chat: open cases, most urgent and oldest first."""
     app = context.app
-    _ = staff_translator(app)
+    _ = app.alerts.staff_translator
     cases = await app.cases.list_open()
     if not cases:
         await send_text(context.bot, update.effective_chat.id, _(NO_OPEN_CASES))  # type: ignore[union-attr]

@@ -8,21 +8,26 @@ from enum import StrEnum
 
 
 class CaseLevel(StrEnum):
-    """Urgent = risk to life; concern = a worrying answer; request = the citizen asked."""
+    """Urgent = risk to life; high = very low wellbeing; concern = a worrying answer;
+    request = the citizen asked for a person."""
 
     URGENT = "urgent"
+    HIGH = "high"
     CONCERN = "concern"
     REQUEST = "request"
 
     @property
     def priority(self) -> int:
         """Lower sorts first in the staff's case list."""
-        return {CaseLevel.URGENT: 0, CaseLevel.CONCERN: 1, CaseLevel.REQUEST: 2}[self]
+        return list(CaseLevel).index(self)
 
 
 class CaseSource(StrEnum):
     FREE_TEXT = "free_text"
     HUMAN_REQUEST = "human_request"
+    CALL_REQUEST = "call_request"
+    WELLBEING = "wellbeing"
+    CHECKIN_NOTE = "checkin_note"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,7 @@ class Case:
     alert_message_id: int | None = None
     alerts_sent: int = 0
     next_alert_at: datetime | None = None
+    call_window: str | None = None
 
     @property
     def is_open(self) -> bool:

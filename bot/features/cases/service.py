@@ -38,23 +38,27 @@ class CaseService:
         self._clock = clock
 
     async def open(self, citizen_id: int, level: CaseLevel, category: str | None,
-                   source: CaseSource, message_id: int | None) -> Opening:
+                   source: CaseSource, message_id: int | None,
+                   call_window: str | None = None) -> Opening:
         """One open case per citizen: a graver message raises it, an urgent one always alerts."""
         now = self._clock.now()
         realert = self._next_alert(now) if level is CaseLevel.URGENT else None
         existing = await self._store.open_for_citizen(citizen_id)
         if not existing:
             case = await self._store.open(citizen_id, level, category, source, message_id, now,
-                                          realert)
+                                          realert, call_window)
             alert = True
         else:
             case = existing[0]
+            if call_window and case.call_window != call_window:
+                await self._store.set_call_window(case.id, call_window)
+                case = await self._store.get(case.id) or case
             graver = level.priority < case.level.priority
             if graver:
                 await self._store.raise_level(case.id, level, category,
                                               realert if case.claimed_by is None else None)
                 case = await self._store.get(case.id) or case
-            alert = graver or level is CaseLevel.URGENT
+            alert = graver or level is CaseLevel.URGENT or call_window is not None
         return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now))
 
     async def alerted(self, case: Case) -> None:

@@ -11,8 +11,10 @@ from bot.db import Database
 from bot.features.cases.model import Case, CaseLevel, CaseSource
 
 _COLUMNS = ("id, citizen_id, level, category, source, opened_at, source_message_id, "
-            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at")
-_PRIORITY = "CASE level WHEN 'urgent' THEN 0 WHEN 'concern' THEN 1 ELSE 2 END"
+            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
+            "call_window")
+_PRIORITY = ("CASE level WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'concern' THEN 2 "
+             "ELSE 3 END")
 
 
 class CaseStore:
@@ -21,12 +23,12 @@ class CaseStore:
 
     async def open(self, citizen_id: int, level: CaseLevel, category: str | None,
                    source: CaseSource, source_message_id: int | None, now: datetime,
-                   next_alert_at: datetime | None) -> Case:
+                   next_alert_at: datetime | None, call_window: str | None = None) -> Case:
         case_id = await self._db.execute(
             "INSERT INTO cases (citizen_id, level, category, source, source_message_id, "
-            "opened_at, next_alert_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "opened_at, next_alert_at, call_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (citizen_id, level.value, category, source.value, source_message_id, to_db(now),
-             to_db(next_alert_at) if next_alert_at else None),
+             to_db(next_alert_at) if next_alert_at else None, call_window),
         )
         case = await self.get(case_id)
         assert case is not None
@@ -66,6 +68,9 @@ class CaseStore:
             "UPDATE cases SET alerts_sent = alerts_sent + 1, next_alert_at = ? WHERE id = ?",
             (to_db(next_alert_at) if next_alert_at else None, case_id),
         )
+
+    async def set_call_window(self, case_id: int, window: str) -> None:
+        await self._db.execute("UPDATE cases SET call_window = ? WHERE id = ?", (window, case_id))
 
     async def set_alert_message(self, case_id: int, message_id: int) -> None:
         await self._db.execute("UPDATE cases SET alert_message_id = ? WHERE id = ?",
@@ -108,5 +113,5 @@ def _case(row: Row) -> Case:
         opened_at=from_db(row["opened_at"]), source_message_id=row["source_message_id"],
         claimed_at=when("claimed_at"), claimed_by=row["claimed_by"], closed_at=when("closed_at"),
         alert_message_id=row["alert_message_id"], alerts_sent=row["alerts_sent"],
-        next_alert_at=when("next_alert_at"),
+        next_alert_at=when("next_alert_at"), call_window=row["call_window"],
     )

@@ -15,7 +15,8 @@ GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
 
 async def membership_changed(update: Update, context: BotContext) -> None:
-    """Blocked (`kicked`) means gone: nothing more is sent. Unblocked means back."""
+    """Blocked (`kicked`) means gone: nothing more is sent. Unblocked means back, and the
+    check-in cadence picks up again (missed check-ins are not replayed)."""
     change = update.my_chat_member
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
@@ -24,6 +25,9 @@ async def membership_changed(update: Update, context: BotContext) -> None:
     blocked_at = app.clock.now() if status in GONE else None
     if await app.citizens.set_blocked(change.from_user.id, blocked_at):
         log.info("citizen %s the bot", "blocked" if blocked_at else "unblocked")
+        citizen = await app.citizens.by_user(change.from_user.id)
+        if blocked_at is None and citizen is not None:
+            await app.checkins.ensure_scheduled(citizen.id)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

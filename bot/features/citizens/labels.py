@@ -13,6 +13,8 @@ PURPOSE_LABELS: dict[Purpose, Phrase] = {
     Purpose.JOB_CLUB: Phrase(N_("Job club with others in your situation")),
     Purpose.FEEDBACK: Phrase(N_("Feedback on applications and CV")),
     Purpose.WEBINARS: Phrase(N_("News about webinars")),
+    Purpose.WELLBEING: Phrase(N_("A wellbeing check every 4 weeks (five questions about how "
+                                 "you feel)")),
 }
 
 TIME_LABELS: dict[PreferredTime, Phrase] = {

@@ -14,6 +14,7 @@ class Purpose(StrEnum):
     JOB_CLUB = "job_club"
     FEEDBACK = "feedback"
     WEBINARS = "webinars"
+    WELLBEING = "wellbeing"  # health data (GDPR art. 9): its own explicit consent
 
 
 class PreferredTime(StrEnum):

@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.clock import Clock
+from bot.clock import Clock, from_db, to_db
 from bot.engine import DialogSpec, Facts
+from bot.engine.router import DialogRouter
 from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
-from bot.engine.screen import Lines, Phrase, Value
+from bot.engine.screen import Lines, Moment, Phrase, Value
 from bot.engine.storage import SessionStore
+from bot.features.care.service import CareService
+from bot.features.care.wording import FOLLOW_UP_LATER_PLAIN, FOLLOW_UP_NOW, HUMAN_REPLY
 from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.features.citizens.labels import month_value
 from bot.features.citizens.model import PreferredTime
@@ -39,9 +43,10 @@ class Reply:
 
 class OnboardingService:
     def __init__(self, spec: DialogSpec, sessions: SessionStore, citizens: CitizenStore,
-                 invites: InviteService, privacy: PrivacyService, texts: Texts, clock: Clock,
-                 jobcentre_name: str) -> None:
+                 invites: InviteService, privacy: PrivacyService, care: CareService,
+                 texts: Texts, clock: Clock, jobcentre_name: str) -> None:
         self._citizens = citizens
+        self._care = care
         self._invites = invites
         self._privacy = privacy
         self._texts = texts
@@ -50,6 +55,8 @@ class OnboardingService:
         self.spec = spec
         self.runner = DialogRunner(spec, self.binding(), sessions, clock,
                                    texts.translated_everywhere)
+        self.router = DialogRouter(sessions, self.runner)
+        self.consents_saved: list[Callable[[int], Awaitable[None]]] = []
 
     def binding(self) -> DialogBinding:
         return DialogBinding(
@@ -66,11 +73,13 @@ class OnboardingService:
                 "save_time": self._save_time,
                 "save_language": self._save_language,
                 "delete_citizen": self._delete_citizen,
+                "request_human": self._request_human,
             },
             params={
                 "jobcentre": self._jobcentre_param,
                 "profile": self._profile_param,
                 "mydata": self._mydata_param,
+                "follow_up": _follow_up_param,
             },
         )
 
@@ -86,24 +95,29 @@ class OnboardingService:
         """/start, with or without an invite code; a returning citizen continues where they were."""
         if payload:
             await self._invites.redeem(payload, citizen.id)
-        session = await self.runner.session(citizen.id)
-        if session is None or session.state in RESTART_STATES:
+        current = await self.router.current(citizen.id)
+        session = await current.session(citizen.id)
+        if current is self.runner and (session is None or session.state in RESTART_STATES):
             outcome = await self.runner.enter(citizen.id, "start")
         else:
-            outcome = await self.runner.current(citizen.id, Phrase(WELCOME_BACK))
+            outcome = await current.current(citizen.id, Phrase(WELCOME_BACK))
         return await self._reply(citizen, outcome)
 
     async def enter(self, citizen: Citizen, entry: str) -> Reply:
         return await self._reply(citizen, await self.runner.enter(citizen.id, entry))
 
     async def press(self, citizen: Citizen, callback_data: str) -> Reply:
-        return await self._reply(citizen, await self.runner.press(citizen.id, callback_data))
+        """A button, for whichever dialog the citizen is in now (check-in, onboarding, …)."""
+        runner = await self.router.current(citizen.id)
+        return await self._reply(citizen, await runner.press(citizen.id, callback_data))
 
     async def text(self, citizen: Citizen, text: str) -> Reply:
-        return await self._reply(citizen, await self.runner.text(citizen.id, text))
+        runner = await self.router.current(citizen.id)
+        return await self._reply(citizen, await runner.text(citizen.id, text))
 
     async def current(self, citizen: Citizen, notice: Phrase | None = None) -> Reply:
-        return await self._reply(citizen, await self.runner.current(citizen.id, notice))
+        runner = await self.router.current(citizen.id)
+        return await self._reply(citizen, await runner.current(citizen.id, notice))
 
     def consent_text_version(self, locale: str) -> str:
         """Derived from the exact texts shown, so a reworded consent text gets a new version."""
@@ -130,6 +144,8 @@ class OnboardingService:
         choices = {p: p.value in chosen for p in Purpose}
         await self._citizens.record_consents(ctx.subject_id, choices,
                                              await self._version_for(ctx.subject_id), ctx.now)
+        for listener in self.consents_saved:
+            await listener(ctx.subject_id)
 
     async def _withdraw_all(self, ctx: ActionContext) -> None:
         ctx.data.pop("consents", None)
@@ -157,6 +173,11 @@ class OnboardingService:
         await self._privacy.erase(ctx.subject_id)
         ctx.forget = True
 
+    async def _request_human(self, ctx: ActionContext) -> None:
+        opening = await self._care.request_human(ctx.subject_id, None)
+        ctx.data["contact"] = {"at_work": opening.staff_at_work,
+                               "from": to_db(opening.contact_from)}
+
     async def _version_for(self, citizen_id: int) -> str:
         citizen = await self._citizens.by_id(citizen_id)
         return self.consent_text_version(citizen.locale if citizen else self._texts.default_locale)
@@ -173,6 +194,15 @@ class OnboardingService:
 
     async def _mydata_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
         return await self._privacy.describe(citizen_id)
+
+
+async def _follow_up_param(citizen_id: int, data: dict[str, Any]) -> Value:
+    contact = data.get("contact") or {"at_work": True, "from": None}
+    moment = from_db(contact["from"]) if contact["from"] else None
+    if contact["at_work"] or moment is None:
+        return Phrase(HUMAN_REPLY, {"follow_up": Phrase(FOLLOW_UP_NOW)})
+    return Phrase(HUMAN_REPLY, {"follow_up": Phrase(FOLLOW_UP_LATER_PLAIN,
+                                                    {"when": Moment(moment)})})
 
 
 def _editing(facts: Facts) -> bool:

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.engine.screen import Day, Lines, Phrase, Plural, Value
 from bot.engine.storage import SessionStore
 from bot.features.cases.storage import CaseStore
+from bot.features.checkin.storage import CheckinStore
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.citizens.labels import (
     LANGUAGE_NAMES,
@@ -23,10 +24,11 @@ log = logging.getLogger(__name__)
 
 class PrivacyService:
     def __init__(self, citizens: CitizenStore, sessions: SessionStore, cases: CaseStore,
-                 clock: Clock) -> None:
+                 checkins: CheckinStore, clock: Clock) -> None:
         self._citizens = citizens
         self._sessions = sessions
         self._cases = cases
+        self._checkins = checkins
         self._clock = clock
 
     async def withdraw_all(self, citizen_id: int, text_version: str) -> None:
@@ -59,6 +61,7 @@ class PrivacyService:
             record = consents.get(purpose)
             if record:
                 lines.append(_consent_history_line(record))
+        lines += await self._checkin_lines(citizen_id)
         open_cases = await self._cases.open_for_citizen(citizen_id)
         if open_cases:
             lines.append(Plural(
@@ -75,6 +78,20 @@ class PrivacyService:
             Phrase(N_("To withdraw all consents use /stop; to erase everything use /delete.")),
         ]
         return Lines(tuple(lines))
+
+    async def _checkin_lines(self, citizen_id: int) -> list[Value]:
+        lines: list[Value] = []
+        count, newest = await self._checkins.answer_summary(citizen_id)
+        if count and newest:
+            lines.append(Plural(
+                "Short check-in answers: {n} (the newest from {date}).",
+                "Short check-in answers: {n} (the newest from {date}).",
+                count, {"date": Day(newest)}))
+        wellbeing = await self._checkins.last_wellbeing(citizen_id)
+        if wellbeing:
+            lines.append(Phrase(N_("Your latest wellbeing check ({date}): {score} of 25 points."),
+                                {"date": Day(wellbeing[1]), "score": wellbeing[0]}))
+        return lines
 
 
 def profile_lines(citizen: Citizen, consents: dict[Purpose, ConsentRecord]) -> list[Value]:

@@ -11,7 +11,7 @@ from .assessment import NO_RISK, Assessment, Reason, RiskCategory, RiskLevel
 from .context import Marker, Markers, Scene
 from .lexicon import Lexicon, load_lexicons
 from .normalise import normalise_word, tokenise
-from .patterns import Hit, PatternSet
+from .patterns import Hit, PatternSet, Slot
 from .spelling import Respeller
 
 __all__ = [
@@ -119,8 +119,7 @@ class Classifier:
         rewritten = self._respeller.single_words
         for pattern in self._risk.patterns:
             for part in pattern.parts:
-                clash = getattr(part, "exact", frozenset()) & rewritten
-                if clash:
+                if isinstance(part, Slot) and (clash := part.exact & rewritten):
                     raise ValueError(f"pattern {pattern.source!r} uses misspelt words {clash}")
 
 

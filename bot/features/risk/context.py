@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from .assessment import Reason
 from .normalise import Tokens, normalise_word
@@ -98,11 +99,15 @@ class Scene:
     segments: tuple[int, ...]
     idioms: frozenset[int]
 
-    def is_idiom(self, hit: Hit[object]) -> bool:
-        """An everyday phrase covers part of the hit ("this job hunt is killing me")."""
-        return any(pos in self.idioms for pos in range(hit.start, hit.end))
+    def is_idiom(self, hit: Hit[Any]) -> bool:
+        """Everyday phrases cover the whole hit ("this job hunt is killing me").
 
-    def reasons(self, hit: Hit[object], language: str, personal: bool) -> tuple[Reason, ...]:
+        Only the whole: "it's killing me inside" keeps its longer hit although "its killing me"
+        is an idiom, so an idiom can never swallow more than the words it names.
+        """
+        return all(pos in self.idioms for pos in range(hit.start, hit.end))
+
+    def reasons(self, hit: Hit[Any], language: str, personal: bool) -> tuple[Reason, ...]:
         """Which lowering rules apply; third person only where the speaker could be the one."""
         found: list[Reason] = []
         if self._is_negated(hit, language):
@@ -113,9 +118,9 @@ class Scene:
             found.append(Reason.PAST)
         return tuple(found)
 
-    def _is_negated(self, hit: Hit[object], language: str) -> bool:
+    def _is_negated(self, hit: Hit[Any], language: str) -> bool:
         """A negation in the hit's gaps, or just before it in the same clause."""
-        inside = set(range(hit.start, hit.end)) - hit.slots
+        inside = set(range(hit.start, hit.end)) - hit.slot_positions
         if inside & (self.negation | self.negation_near):
             return True
         first = self.first_person.get(language, frozenset())
@@ -130,7 +135,7 @@ class Scene:
                 return False
         return False
 
-    def _is_third_person(self, hit: Hit[object], language: str) -> bool:
+    def _is_third_person(self, hit: Hit[Any], language: str) -> bool:
         """Someone else is meant: said inside the hit ("sit eget liv") or as its subject.
 
         Inside the hit a first-person word wins ("farvel til mine børn" is still the speaker).
@@ -150,7 +155,7 @@ class Scene:
                 return True
         return False
 
-    def _is_past(self, hit: Hit[object]) -> bool:
+    def _is_past(self, hit: Hit[Any]) -> bool:
         """A distant time in the same clause, unless the sentence says it is back or ongoing."""
         near = any(
             max(start - hit.end, hit.start - end) < PAST_WINDOW
@@ -159,7 +164,7 @@ class Scene:
         return near and self.tokens.sentences[hit.start] not in self.present_sentences
 
 
-def _positions(hits: Iterable[Hit[object]]) -> frozenset[int]:
+def _positions(hits: Iterable[Hit[Any]]) -> frozenset[int]:
     """Every word position covered by some hit."""
     return frozenset(pos for hit in hits for pos in range(hit.start, hit.end))
 

@@ -64,6 +64,16 @@ class Pattern(Generic[T]):
     parts: tuple[Slot | Gap, ...]
     payload: T
 
+    @property
+    def anchor(self) -> frozenset[str] | None:
+        """Words one of which must be in the message: the last slot's, if it has no wildcard."""
+        last = self.parts[-1]
+        if len(self.parts) == 1 or not isinstance(last, Slot):
+            return None
+        if last.prefixes or last.suffixes or last.infixes:
+            return None
+        return last.exact
+
 
 @dataclass(frozen=True, slots=True)
 class Hit(Generic[T]):
@@ -71,17 +81,13 @@ class Hit(Generic[T]):
 
     start: int
     end: int
-    slots: frozenset[int]
+    slot_positions: frozenset[int]
     pattern: Pattern[T]
 
     @property
     def payload(self) -> T:
         """Shortcut, since callers mostly want to know what matched, not how."""
         return self.pattern.payload
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Spans sharing a word overlap; used for idioms and subsumption."""
-        return self.start < end and start < self.end
 
 
 _ITEM = re.compile(r"\(([^()]*)\)|([^\s()]+)|([()])")
@@ -97,15 +103,16 @@ def expand_groups(source: str) -> list[str]:
         if word is not None:
             if "|" in word:
                 raise ValueError(f"put alternatives {word!r} in parentheses in {source!r}")
-            variants = [v + [word] for v in variants]
+            variants = [[*v, word] for v in variants]
             continue
         choices = [choice.split() for choice in body.split("|")]
         if not all(choices):
             raise ValueError(f"empty choice in group of pattern {source!r}")
         if all(len(choice) == 1 for choice in choices):
-            variants = [v + ["|".join(c[0] for c in choices)] for v in variants]
+            slot = "|".join(choice[0] for choice in choices)
+            variants = [[*v, slot] for v in variants]
         else:
-            variants = [v + choice for v in variants for choice in choices]
+            variants = [[*v, *choice] for v in variants for choice in choices]
     return [" ".join(v) for v in variants]
 
 
@@ -170,6 +177,7 @@ class PatternSet(Generic[T]):
             self._index(pattern)
         self._prefix_lengths = tuple(sorted({len(p) for p in self._by_prefix}))
         self._cache: dict[str, tuple[Pattern[T], ...]] = {}
+        self._anchors = {id(p): p.anchor for p in self.patterns}
 
     def _index(self, pattern: Pattern[T]) -> None:
         """File a pattern under each way its first slot can be reached."""
@@ -203,8 +211,13 @@ class PatternSet(Generic[T]):
     def find(self, words: Sequence[str]) -> list[Hit[T]]:
         """Every pattern's first (shortest) hit at every start position."""
         hits: list[Hit[T]] = []
+        present = frozenset(words)
+        anchors = self._anchors
         for start, word in enumerate(words):
             for pattern in self._candidates(word):
+                anchor = anchors[id(pattern)]
+                if anchor is not None and anchor.isdisjoint(present):
+                    continue
                 taken: list[int] = []
                 end = _match(pattern.parts, 0, words, start, self._skippable, taken)
                 if end is not None:

@@ -1,0 +1,30 @@
+"""Which dialog a citizen's button or text belongs to: the one they are in now."""
+
+from __future__ import annotations
+
+from bot.engine.runner import DialogRunner
+from bot.engine.storage import SessionStore
+
+
+class DialogRouter:
+    """All dialog runners by name; input goes to the citizen's current dialog."""
+
+    def __init__(self, sessions: SessionStore, default: DialogRunner) -> None:
+        self._sessions = sessions
+        self._default = default
+        self._runners: dict[str, DialogRunner] = {default.name: default}
+
+    def add(self, runner: DialogRunner) -> None:
+        if runner.name in self._runners:
+            raise ValueError(f"dialog {runner.name!r} registered twice")
+        self._runners[runner.name] = runner
+
+    def __getitem__(self, name: str) -> DialogRunner:
+        return self._runners[name]
+
+    async def current(self, subject_id: int) -> DialogRunner:
+        """A button from another dialog is then answered as stale by this one."""
+        session = await self._sessions.load(subject_id)
+        if session is None:
+            return self._default
+        return self._runners.get(session.dialog, self._default)

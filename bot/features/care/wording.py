@@ -1,0 +1,28 @@
+"""What a citizen is promised after asking for, or being offered, a person."""
+
+from __future__ import annotations
+
+from bot.engine.screen import Moment, Phrase
+from bot.features.cases.service import Opening
+from bot.i18n import N_
+
+HUMAN_REPLY = N_("Thank you. {follow_up} You are welcome to keep writing here in the "
+                 "meantime.")
+FOLLOW_UP_NOW = N_("I have asked a person from the job centre to contact you as soon as "
+                   "possible today.")
+FOLLOW_UP_LATER = N_("Our consultants are not at work right now. A person from the job centre "
+                     "will contact you on {when}. Until then, the numbers above are there for "
+                     "you.")
+FOLLOW_UP_LATER_PLAIN = N_("A person from the job centre will contact you on {when}.")
+
+
+def follow_up(opening: Opening, urgent: bool) -> Phrase:
+    """Today when staff are at work; otherwise the day and hour they will be back."""
+    if opening.staff_at_work:
+        return Phrase(FOLLOW_UP_NOW)
+    return Phrase(FOLLOW_UP_LATER if urgent else FOLLOW_UP_LATER_PLAIN,
+                  {"when": Moment(opening.contact_from)})
+
+
+def human_reply(opening: Opening) -> Phrase:
+    return Phrase(HUMAN_REPLY, {"follow_up": follow_up(opening, urgent=False)})

@@ -1,0 +1,327 @@
+"""Check-ins: when to write, what to ask, and what the answers set in motion.
+
+Timing rules, in the order they are applied when a check-in falls due: the citizen must still
+want check-ins (consent, not blocked, not ended, not paused); nobody interrupts a conversation
+the citizen is in the middle of; nothing goes out in quiet hours or at weekends, and it goes at
+the citizen's preferred time of day; at most two unsolicited messages a week; and after two
+unanswered check-ins the next one only asks, once, whether they would like a pause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import CheckinSchedule
+from bot.engine import DialogSpec, Facts
+from bot.engine.router import DialogRouter
+from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
+from bot.engine.screen import Lines, Phrase, Value, render, render_button
+from bot.engine.storage import SessionStore
+from bot.features.cases import CaseLevel
+from bot.features.cases.alerts import CaseAlerts
+from bot.features.cases.model import CaseSource
+from bot.features.checkin.storage import CheckinStatus, CheckinStore
+from bot.features.checkin.timing import ContactRules
+from bot.features.checkin.who5 import score
+from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.i18n import N_, Texts
+from bot.outbox import Outbox, Priority
+from bot.outbox.model import Message
+from bot.scheduler import Next, Scheduler, Timer
+
+log = logging.getLogger(__name__)
+KIND = "checkin"
+WEEK = timedelta(days=7)
+UNSOLICITED_PER_WEEK = 2
+BUSY_RETRY = timedelta(hours=2)
+UNANSWERED_BEFORE_PAUSE_QUESTION = 2
+WHO5_INTERVAL = timedelta(days=28)
+WHO5_TOLERANCE = timedelta(days=2)
+CALL_WINDOWS = {"morning": N_("a morning (9–12)"), "afternoon": N_("an afternoon (12–15)"),
+                "any": N_("any time on a weekday")}
+NOTED = {
+    "job_club": N_("Noted: you would like to join a job club. We will write when a place is "
+                   "free."),
+    "feedback": N_("Noted: you would like feedback on an application or CV. We will tell you "
+                   "how to send it."),
+    "call": N_("Noted: a consultant will call you."),
+}
+CONSENT_STATES = ("found", "offers")
+
+
+class CheckinService:
+    def __init__(self, spec: DialogSpec, *, sessions: SessionStore, router: DialogRouter,
+                 citizens: CitizenStore, store: CheckinStore, scheduler: Scheduler,
+                 outbox: Outbox, alerts: CaseAlerts, texts: Texts, clock: Clock,
+                 schedule: CheckinSchedule, rules: ContactRules) -> None:
+        self._sessions = sessions
+        self._router = router
+        self._citizens = citizens
+        self._store = store
+        self._scheduler = scheduler
+        self._outbox = outbox
+        self._alerts = alerts
+        self._texts = texts
+        self._clock = clock
+        self._schedule = schedule
+        self._rules = rules
+        self.spec = spec
+        self.runner = DialogRunner(spec, self.binding(), sessions, clock,
+                                   texts.translated_everywhere)
+        router.add(self.runner)
+        scheduler.handle(KIND, self.fire)
+
+    def binding(self) -> DialogBinding:
+        return DialogBinding(
+            conditions={"who5_due": _who5_due, "who5_poor": _who5_poor,
+                        "who5_very_low": _who5_very_low},
+            actions={
+                "begin": self._begin, "record_mood": self._record_mood,
+                "record_job": self._record_job, "end_contact": self._end_contact,
+                "keep_webinars": self._keep_webinars, "want_job_club": self._want_job_club,
+                "want_feedback": self._want_feedback, "request_call": self._request_call,
+                "record_who5": _record_who5, "score_who5": self._score_who5,
+                "drop_who5": _drop_who5, "request_talk": self._request_talk,
+                "forward_note": self._forward_note, "pause": self._pause,
+                "stop_checkins": self._stop_checkins, "keep_checkins": self._keep_checkins,
+            },
+            params={"noted": self._noted_param},
+        )
+
+    # scheduling -----------------------------------------------------------------
+    @staticmethod
+    def key(citizen_id: int) -> str:
+        return f"{KIND}:{citizen_id}"
+
+    async def ensure_scheduled(self, citizen_id: int) -> None:
+        """Arm the next check-in when the citizen wants them and none is armed yet."""
+        if await self._scheduler.get(self.key(citizen_id)) is not None:
+            return
+        citizen = await self._citizens.by_id(citizen_id)
+        if citizen is None or not await self._wants_checkins(citizen):
+            return
+        status = await self._store.status(citizen_id)
+        if status.ended:
+            return
+        slot, due = self._upcoming(citizen, status.next_slot, self._clock.now())
+        if due is not None:
+            status.next_slot = slot
+            await self._store.save(status)
+            await self._scheduler.set(self.key(citizen_id), KIND, citizen_id, due)
+
+    def _upcoming(self, citizen: Citizen, slot: int,
+                  after: datetime) -> tuple[int, datetime | None]:
+        """The first slot from `slot` on that is due after `after` (missed ones are skipped)."""
+        while True:
+            offset = self._schedule.offset(slot)
+            if offset is None:
+                return slot, None
+            due = citizen.joined_at + offset
+            if due > after:
+                return slot, due
+            slot += 1
+
+    async def fire(self, timer: Timer) -> Next | None:
+        """A check-in fell due: send it now, later, differently, or stop the cadence."""
+        now = self._clock.now()
+        citizen = await self._citizens.by_id(timer.citizen_id or 0)
+        if citizen is None or not citizen.reachable or not await self._wants_checkins(citizen):
+            return None
+        status = await self._store.status(citizen.id)
+        if status.ended:
+            return None
+        if status.paused_until and status.paused_until > now:
+            return Next(status.paused_until)
+        if await self._busy(citizen.id):
+            return Next(now + BUSY_RETRY)
+        allowed = self._rules.next_allowed(now, citizen.preferred_time)
+        if allowed > now:
+            return Next(allowed)
+        if await self._outbox.store.count_unsolicited(citizen.id, now - WEEK) >= \
+                UNSOLICITED_PER_WEEK:
+            return Next(self._rules.next_allowed(now + timedelta(days=1),
+                                                 citizen.preferred_time))
+        asking_pause = (status.unanswered >= UNANSWERED_BEFORE_PAUSE_QUESTION
+                        and not status.pause_asked)
+        outcome = await self.runner.enter(citizen.id, "pause" if asking_pause else "checkin")
+        await self._send(citizen, outcome, status.next_slot)
+        status.pause_asked = status.pause_asked or asking_pause
+        status.unanswered += 1
+        status.next_slot, due = self._upcoming(citizen, status.next_slot + 1, now)
+        await self._store.save(status)
+        return Next(due) if due is not None else None
+
+    async def _busy(self, citizen_id: int) -> bool:
+        """Mid-way through another conversation: a check-in would talk over it. (An old,
+        unanswered check-in is simply replaced by the new one.)"""
+        session = await self._sessions.load(citizen_id)
+        if session is None or session.dialog == self.runner.name:
+            return False
+        runner = await self._router.current(citizen_id)
+        state = runner.spec.states.get(session.state)
+        return state is not None and not state.rest
+
+    async def _send(self, citizen: Citizen, outcome: Outcome, slot: int) -> None:
+        _ = self._texts.get(citizen.locale)
+        screen = outcome.screen
+        assert screen is not None
+        buttons = tuple(tuple((render_button(b, _), b.callback_data) for b in row)
+                        for row in screen.buttons)
+        await self._outbox.enqueue(
+            citizen.chat_id, Message(render(screen.text, _).strip(), buttons), priority=Priority.CHECKIN,
+            kind=KIND, citizen_id=citizen.id, key=f"{KIND}:{citizen.id}:{slot}",
+            at_most_once=True)
+
+    async def _wants_checkins(self, citizen: Citizen) -> bool:
+        consent = (await self._citizens.consents(citizen.id)).get(Purpose.CHECKINS)
+        return consent is not None and consent.granted
+
+    # actions --------------------------------------------------------------------
+    async def _begin(self, ctx: ActionContext) -> None:
+        ctx.data.clear()
+        ctx.data["who5"] = await self._who5_due(ctx.subject_id, ctx.now)
+        ctx.data["noted"] = []
+
+    async def _who5_due(self, citizen_id: int, now: datetime) -> bool:
+        """Every fourth week, for those who said yes to the wellbeing check."""
+        citizen = await self._citizens.by_id(citizen_id)
+        consent = (await self._citizens.consents(citizen_id)).get(Purpose.WELLBEING)
+        if citizen is None or consent is None or not consent.granted:
+            return False
+        if now - citizen.joined_at < WHO5_INTERVAL - WHO5_TOLERANCE:
+            return False
+        last = await self._store.last_wellbeing(citizen_id)
+        return last is None or now - last[1] >= WHO5_INTERVAL - WHO5_TOLERANCE
+
+    async def _answered(self, citizen_id: int) -> CheckinStatus:
+        status = await self._store.status(citizen_id)
+        status.unanswered = 0
+        status.pause_asked = False
+        return status
+
+    async def _record_mood(self, ctx: ActionContext) -> None:
+        await self._store.save(await self._answered(ctx.subject_id))
+        await self._store.record_answer(ctx.subject_id, "mood", _short(ctx.value), ctx.now)
+
+    async def _record_job(self, ctx: ActionContext) -> None:
+        await self._store.record_answer(ctx.subject_id, "job", _short(ctx.value), ctx.now)
+
+    async def _end_contact(self, ctx: ActionContext) -> None:
+        await self._set_consents(ctx, dict.fromkeys(Purpose, False))
+        await self._end(ctx.subject_id, "found_work")
+
+    async def _keep_webinars(self, ctx: ActionContext) -> None:
+        choices = dict.fromkeys(Purpose, False)
+        choices[Purpose.WEBINARS] = True
+        await self._set_consents(ctx, choices)
+        await self._end(ctx.subject_id, "found_work")
+
+    async def _want_job_club(self, ctx: ActionContext) -> None:
+        await self._set_consents(ctx, {Purpose.JOB_CLUB: True})
+        ctx.data.setdefault("noted", []).append("job_club")
+
+    async def _want_feedback(self, ctx: ActionContext) -> None:
+        await self._set_consents(ctx, {Purpose.FEEDBACK: True})
+        ctx.data.setdefault("noted", []).append("feedback")
+
+    async def _request_call(self, ctx: ActionContext) -> None:
+        _ = self._alerts.staff_translator
+        window = _(CALL_WINDOWS.get(ctx.value or "", CALL_WINDOWS["any"]))
+        await self._alerts.raise_case(ctx.subject_id, CaseLevel.REQUEST, CaseSource.CALL_REQUEST,
+                                      text="📞", call_window=window)
+        ctx.data.setdefault("noted", []).append("call")
+
+    async def _score_who5(self, ctx: ActionContext) -> None:
+        result = score(ctx.data.pop("who5_answers", []))
+        await self._store.record_wellbeing(ctx.subject_id, result.raw, result.lowest_item,
+                                           ctx.now)
+        if result.very_low:
+            await self._alerts.raise_case(ctx.subject_id, CaseLevel.HIGH, CaseSource.WELLBEING,
+                                          text=f"WHO-5: {result.raw}/25 ({result.percentage} %)")
+
+    async def _request_talk(self, ctx: ActionContext) -> None:
+        last = await self._store.last_wellbeing(ctx.subject_id)
+        text = f"WHO-5: {last[0]}/25" if last else "WHO-5"
+        await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
+                                      text=text)
+
+    async def _forward_note(self, ctx: ActionContext) -> None:
+        """What the citizen wanted to tell us reaches a consultant, never just a table."""
+        await self._alerts.raise_case(ctx.subject_id, CaseLevel.REQUEST, CaseSource.CHECKIN_NOTE,
+                                      text=ctx.value or "")
+
+    async def _pause(self, ctx: ActionContext) -> None:
+        status = await self._answered(ctx.subject_id)
+        status.paused_until = ctx.now + timedelta(days=int(ctx.value or "14"))
+        await self._store.save(status)
+
+    async def _stop_checkins(self, ctx: ActionContext) -> None:
+        await self._set_consents(ctx, {Purpose.CHECKINS: False})
+        await self._end(ctx.subject_id, "stopped")
+
+    async def _keep_checkins(self, ctx: ActionContext) -> None:
+        await self._store.save(await self._answered(ctx.subject_id))
+
+    async def _end(self, citizen_id: int, reason: str) -> None:
+        status = await self._store.status(citizen_id)
+        status.ended = reason
+        await self._store.save(status)
+        await self._scheduler.cancel(self.key(citizen_id))
+
+    async def _set_consents(self, ctx: ActionContext, choices: dict[Purpose, bool]) -> None:
+        citizen = await self._citizens.by_id(ctx.subject_id)
+        locale = citizen.locale if citizen else self._texts.default_locale
+        await self._citizens.record_consents(ctx.subject_id, choices,
+                                             self.text_version(locale), ctx.now)
+
+    def text_version(self, locale: str) -> str:
+        """Consents given inside a check-in carry the version of the check-in texts shown."""
+        _ = self._texts.get(locale)
+        shown = [self.spec.states[s].prompt or "" for s in CONSENT_STATES]
+        shown += [b.label or "" for s in CONSENT_STATES
+                  for b in self.spec.states[s].all_buttons()]
+        digest = hashlib.sha256("\x1f".join(_(m) for m in shown).encode()).hexdigest()
+        return f"checkin-{locale}-{digest[:10]}"
+
+    async def _noted_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
+        noted = [Phrase(NOTED[n]) for n in data.get("noted", []) if n in NOTED]
+        return Lines(tuple(noted)) if noted else ""
+
+
+def _short(value: str | None) -> str:
+    """Button answers are kept; free text is not stored here (it was read for risk already)."""
+    return value if value and value.isidentifier() and len(value) <= 20 else "free_text"
+
+
+def _who5_due(facts: Facts) -> bool:
+    return bool(facts.data.get("who5"))
+
+
+def _answers_with(facts: Facts) -> list[int]:
+    answers = [int(a) for a in facts.data.get("who5_answers", [])]
+    if facts.value is not None and facts.value.isdigit():
+        answers.append(int(facts.value))
+    return answers
+
+
+def _who5_poor(facts: Facts) -> bool:
+    answers = _answers_with(facts)
+    return len(answers) == 5 and score(answers).poor
+
+
+def _who5_very_low(facts: Facts) -> bool:
+    answers = _answers_with(facts)
+    return len(answers) == 5 and score(answers).very_low
+
+
+async def _record_who5(ctx: ActionContext) -> None:
+    if ctx.value is not None and ctx.value.isdigit():
+        ctx.data.setdefault("who5_answers", []).append(int(ctx.value))
+
+
+async def _drop_who5(ctx: ActionContext) -> None:
+    ctx.data.pop("who5_answers", None)

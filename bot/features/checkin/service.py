@@ -172,9 +172,9 @@ class CheckinService:
         buttons = tuple(tuple((render_button(b, _), b.callback_data) for b in row)
                         for row in screen.buttons)
         await self._outbox.enqueue(
-            citizen.chat_id, Message(render(screen.text, _).strip(), buttons), priority=Priority.CHECKIN,
-            kind=KIND, citizen_id=citizen.id, key=f"{KIND}:{citizen.id}:{slot}",
-            at_most_once=True)
+            citizen.chat_id, Message(render(screen.text, _).strip(), buttons),
+            priority=Priority.CHECKIN, kind=KIND, citizen_id=citizen.id,
+            key=f"{KIND}:{citizen.id}:{slot}", at_most_once=True)
 
     async def _wants_checkins(self, citizen: Citizen) -> bool:
         consent = (await self._citizens.consents(citizen.id)).get(Purpose.CHECKINS)

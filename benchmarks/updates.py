@@ -24,10 +24,12 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import statistics
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -423,7 +425,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.updates} updates over {min(args.chats, args.updates)} chats, "
           f"{args.warmup} warm-up updates, {args.repeat} repeats; Python "
           f"{sys.version.split()[0]}", flush=True)
-    runs = asyncio.run(measure(args, lambda line: print(line, flush=True)))
+    try:
+        runs = asyncio.run(measure(args, lambda line: print(line, flush=True)))
+    except Exception:
+        traceback.print_exc()
+        print("the benchmark could not run: the bot failed to start or crashed (see above)",
+              file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # a database opened by a failed post_init keeps aiosqlite's (non-daemon) worker
+        # thread alive, which would hang the interpreter at exit
+        os._exit(2)
     print(report(runs))
     return 0
 

@@ -42,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--csv", metavar="PATH", help="also write code,link,label as CSV")
     invite.add_argument("--bot-username", help="defaults to BOT_USERNAME, else getMe")
     invite.set_defaults(handler=_invite)
+    staff = sub.add_parser("staff", help="staff roles: add <user id> <role> | remove <user id> "
+                           "| list")
+    staff.add_argument("action", choices=["add", "remove", "list"])
+    staff.add_argument("user_id", nargs="?", type=int)
+    staff.add_argument("role", nargs="?", choices=["admin", "coordinator", "consultant"])
+    staff.set_defaults(handler=_staff)
+    audit = sub.add_parser("audit", help="print the audit log for one citizen")
+    audit.add_argument("--citizen", type=int, required=True, help="internal citizen number")
+    audit.set_defaults(handler=_audit)
     i18n = sub.add_parser("i18n", help="translation catalogue: extract | update | check | compile")
     i18n.add_argument("action", choices=["extract", "update", "check", "compile"])
     i18n.set_defaults(handler=_i18n)
@@ -127,6 +136,22 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
             writer.writerow(["code", "link", "label"])
             writer.writerows([code, link, args.label] for code, link in rows)
         print(f"wrote {len(rows)} invites to {args.csv}", file=sys.stderr)
+    return 0
+
+
+def _staff(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_admin import manage_staff
+
+    for line in asyncio.run(manage_staff(settings, args.action, args.user_id, args.role)):
+        print(line)
+    return 0
+
+
+def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_admin import audit_lines
+
+    for line in asyncio.run(audit_lines(settings, args.citizen)):
+        print(line)
     return 0
 
 

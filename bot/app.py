@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from functools import partial
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -22,6 +23,8 @@ from bot.features.cases.alerts import ALERT_KIND
 from bot.features.cases.handlers import register as register_cases
 from bot.features.citizens.handlers import register as register_citizens
 from bot.features.onboarding.handlers import register as register_onboarding
+from bot.features.workspace.handlers import register as register_workspace
+from bot.outbox import OutboxItem
 from bot.outbox.sender import OutboxSender
 from bot.sweeps import run_sweeps
 
@@ -57,6 +60,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     # Callback handlers of staff and care first: onboarding's catch-all answers the rest.
     register_citizens(application)
     register_cases(application, settings.staff_chat_id)
+    register_workspace(application, settings.staff_chat_id)
     register_care(application)
     register_onboarding(application)
     register_errors(application)
@@ -69,8 +73,11 @@ async def open_resources(application: App) -> None:
     context = await open_app_context(settings, application.bot_data["clock"])
     application.bot_data["app"] = context
     await publish_commands(application.bot, context.texts)
+    await context.staff.bootstrap_admins(settings.admin_ids)
+    await context.topics.check(application.bot)
     sender = OutboxSender(application.bot, context.outbox, context.citizens, context.clock)
-    sender.on_sent(ALERT_KIND, context.alerts.delivered)
+    sender.on_sent(ALERT_KIND, partial(_alert_sent, context))
+    sender.resolve_topics(partial(context.topics.resolve, application.bot))
     application.bot_data["outbox_sender"] = sender
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
@@ -83,6 +90,11 @@ async def open_resources(application: App) -> None:
                 "outbox retention": context.outbox.purge_old,
             }, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
+
+
+async def _alert_sent(context: AppContext, item: OutboxItem, message_id: int) -> None:
+    await context.alerts.delivered(item, message_id)
+    await context.topics.anchor(item, message_id)
 
 
 async def close_resources(application: App) -> None:

@@ -13,6 +13,8 @@ from bot.config import Settings
 from bot.db import Database
 from bot.engine import load_dialog
 from bot.engine.storage import SessionStore
+from bot.features.audit import AuditLog
+from bot.features.audit.storage import AuditStore
 from bot.features.care.helplines import Helplines, load_helplines
 from bot.features.care.service import CareService
 from bot.features.cases import CaseService, CaseStore
@@ -27,6 +29,11 @@ from bot.features.invites.storage import InviteStore
 from bot.features.onboarding.service import OnboardingService
 from bot.features.privacy import PrivacyService
 from bot.features.risk import default_classifier
+from bot.features.staff import StaffService
+from bot.features.staff.storage import StaffStore
+from bot.features.workspace.service import WorkspaceService
+from bot.features.workspace.storage import WorkspaceStore
+from bot.features.workspace.topics import Topics
 from bot.i18n import Texts
 from bot.outbox import Outbox
 from bot.outbox.storage import OutboxStore
@@ -52,6 +59,10 @@ class AppContext:
     outbox: Outbox
     scheduler: Scheduler
     checkins: CheckinService
+    audit: AuditLog
+    staff: StaffService
+    workspace: WorkspaceService
+    topics: Topics
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -77,13 +88,17 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
     invites = InviteService(InviteStore(db), citizens, clock)
     case_store = CaseStore(db)
     checkin_store = CheckinStore(db)
-    privacy = PrivacyService(citizens, sessions, case_store, checkin_store, clock)
+    audit = AuditLog(AuditStore(db), clock)
+    staff = StaffService(StaffStore(db), audit, clock)
+    workspace_store = WorkspaceStore(db)
     hours = OfficeHours(*settings.consultant_hours, weekends=settings.consultant_weekends,
                         zone=settings.timezone)
     cases = CaseService(case_store, hours, settings.realert_after, clock)
     outbox = Outbox(OutboxStore(db), clock)
-    alerts = CaseAlerts(cases, citizens, outbox, texts, settings, clock)
+    alerts = CaseAlerts(cases, citizens, checkin_store, outbox, audit, texts, settings, clock)
     care = CareService(alerts)
+    privacy = PrivacyService(citizens, sessions, case_store, checkin_store, workspace_store,
+                             outbox, audit, clock, settings.staff_chat_id)
     onboarding = OnboardingService(
         load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,
         care, texts, clock, settings.jobcentre_name,
@@ -96,6 +111,12 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
         rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone),
     )
     onboarding.consents_saved.append(checkins.ensure_scheduled)
+    workspace = WorkspaceService(
+        workspace_store, cases, staff, citizens, outbox, audit, texts, sessions,
+        onboarding.router, load_dialog(DIALOGS_DIR / "feedback.toml"), clock,
+        settings.staff_chat_id)
+    topics = Topics(workspace_store, citizens, cases, alerts.staff_translator,
+                    settings.staff_chat_id)
     return AppContext(settings, db, clock, texts, citizens, sessions, invites, privacy,
                       onboarding, cases, alerts, care, helplines, outbox,
-                      scheduler, checkins)
+                      scheduler, checkins, audit, staff, workspace, topics)

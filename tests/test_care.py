@@ -23,7 +23,8 @@ SATURDAY_NIGHT = datetime(2026, 11, 28, 22, 0, tzinfo=UTC)  # 23:00 in Copenhage
 
 @pytest.fixture
 async def staffed(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    staffed_settings = replace(settings, staff_chat_id=STAFF_CHAT, onduty_mention="@vagt")
+    staffed_settings = replace(settings, staff_chat_id=STAFF_CHAT, onduty_mention="@vagt",
+                               admin_ids=frozenset({CONSULTANT, CONSULTANT + 1}))
     harness = await start_harness(staffed_settings, clock)
     yield harness
     await stop_harness(harness)
@@ -49,8 +50,8 @@ async def test_urgent_message_gets_help_numbers_a_case_and_a_staff_alert_at_once
     assert "så hurtigt som muligt i dag" in reply
     [alert] = await staff_texts(staffed)
     assert "AKUT" in alert and URGENT_TEXT in alert
-    assert [b["text"] for b in staffed.api.last_keyboard(STAFF_CHAT)[0]] == ["✋ Tag sagen",
-                                                                              "✅ Luk"]
+    assert [b["text"] for b in staffed.api.last_keyboard(STAFF_CHAT)[0]] == [
+        "✋ Tag sagen", "↩ Tilbage til botten", "✅ Luk"]
     citizen = await staffed.ctx.citizens.by_user(CITIZEN)
     assert citizen is not None
     assert await open_cases(staffed) == [(CaseLevel.URGENT, citizen.id)]
@@ -62,7 +63,8 @@ async def test_urgent_message_gets_help_numbers_a_case_and_a_staff_alert_at_once
 async def test_outside_hours_the_citizen_hears_when_and_staff_see_it_first(
         settings: Settings) -> None:
     clock = FakeClock(SATURDAY_NIGHT)
-    bot = await start_harness(replace(settings, staff_chat_id=STAFF_CHAT), clock)
+    bot = await start_harness(replace(settings, staff_chat_id=STAFF_CHAT,
+                                      admin_ids=frozenset({CONSULTANT})), clock)
     try:
         await bot.say("/human", user=CITIZEN + 1, language_code="en")
         [reply] = await bot.say("I want to kill myself", language_code="en")
@@ -107,8 +109,10 @@ async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
     assert "Taget af Mette" in edited.params["text"]
     await staffed.application.process_update(staffed.updates.staff_press(
         STAFF_CHAT, CONSULTANT + 1, claim, message_id=alert_id, first_name="Ole"))
-    answer = staffed.api.sent(method="answerCallbackQuery")[-1]
-    assert answer.params["text"] == f"Sag #{case.id} er allerede taget."
+    assert staffed.api.texts(STAFF_CHAT)[-1] == (
+        f"Sag #{case.id} er taget af medarbejder {CONSULTANT}. Vil du overtage den?")
+    assert staffed.buttons(STAFF_CHAT) == ["🔁 Overtag"]
+    assert (await staffed.ctx.cases.get(case.id)).claimed_by == CONSULTANT  # type: ignore[union-attr]
     staffed.clock.advance(minutes=30)
     assert await staffed.ctx.alerts.realert_due() == 0
     await staffed.application.process_update(staffed.updates.staff_press(

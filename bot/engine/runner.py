@@ -76,10 +76,13 @@ class DialogRunner:
         session = await self._sessions.load(subject_id)
         return session if session and session.dialog == self.name else None
 
-    async def enter(self, subject_id: int, entry: str) -> Outcome:
-        """Jump to an entry state (from a /command), running its actions first."""
+    async def enter(self, subject_id: int, entry: str,
+                    seed: dict[str, Any] | None = None) -> Outcome:
+        """Jump to an entry state (from a /command), running its actions first; `seed` starts
+        a fresh session with that data (e.g. which case a rating is for)."""
         spec = self.spec.entries[entry]
-        session = await self.session(subject_id) or Session(self.name, self.spec.initial)
+        session = (Session(self.name, self.spec.initial, dict(seed)) if seed is not None
+                   else await self.session(subject_id) or Session(self.name, self.spec.initial))
         ctx = ActionContext(subject_id, session.data, None, self._clock.now())
         for name in spec.actions:
             await self._binding.actions[name](ctx)

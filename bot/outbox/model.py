@@ -30,20 +30,26 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """What to send: text, inline buttons as (label, callback_data) rows, optional topic."""
+    """What to send: text with inline buttons as (label, callback_data) rows, or a copy of a
+    message from another chat; into a citizen's staff topic when `topic_of` is set."""
 
-    text: str
+    text: str = ""
     buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
-    thread_id: int | None = None
+    topic_of: int | None = None
+    copy_from: tuple[int, int] | None = None  # (chat_id, message_id)
+    thread_id: int | None = None  # a known topic, for when the citizen is gone already
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "buttons": [list(map(list, row)) for row in self.buttons],
-                "thread_id": self.thread_id}
+                "topic_of": self.topic_of, "thread_id": self.thread_id,
+                "copy_from": list(self.copy_from) if self.copy_from else None}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Message:
         buttons = tuple(tuple((str(b[0]), str(b[1])) for b in row) for row in raw["buttons"])
-        return cls(raw["text"], buttons, raw.get("thread_id"))
+        copy = raw.get("copy_from")
+        return cls(raw["text"], buttons, raw.get("topic_of"),
+                   (int(copy[0]), int(copy[1])) if copy else None, raw.get("thread_id"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ MAX_BACKOFF = timedelta(minutes=5)
 IDLE_WAIT = 60.0
 
 SentHook = Callable[[OutboxItem, int], Awaitable[None]]
+TopicResolver = Callable[[int], Awaitable[tuple[int | None, int | None]]]
 
 
 class OutboxSender:
@@ -34,6 +35,11 @@ class OutboxSender:
         self._clock = clock
         self._pacer = Pacer()
         self._on_sent: dict[str, SentHook] = {}
+        self._topics: TopicResolver | None = None
+
+    def resolve_topics(self, resolver: TopicResolver) -> None:
+        """How to find (or open) a citizen's topic: returns (thread id, message to reply to)."""
+        self._topics = resolver
 
     def on_sent(self, kind: str, hook: SentHook) -> None:
         """Let a feature learn the Telegram message id of what it queued (e.g. an alert)."""
@@ -85,8 +91,17 @@ class OutboxSender:
             [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
              for row in message.buttons]) if message.buttons else None
         try:
-            sent = await self._bot.send_message(item.chat_id, message.text, reply_markup=markup,
-                                                message_thread_id=message.thread_id)
+            thread_id, reply_to = (await self._topics(message.topic_of)
+                                   if message.topic_of is not None and self._topics
+                                   else (message.thread_id, None))
+            if message.copy_from is not None:
+                sent = await self._bot.copy_message(
+                    item.chat_id, message.copy_from[0], message.copy_from[1],
+                    message_thread_id=thread_id, reply_to_message_id=reply_to)
+            else:
+                sent = await self._bot.send_message(
+                    item.chat_id, message.text, reply_markup=markup, message_thread_id=thread_id,
+                    reply_to_message_id=reply_to)
         except RetryAfter as exc:
             await self._retry_after(item, exc)
         except Forbidden:

@@ -58,6 +58,7 @@ class LocalBotApi(BaseRequest):
     username: str = "jobcentre_local_bot"
     calls: list[ApiCall] = field(default_factory=list)
     on_call: Callable[[ApiCall, dict[str, Any] | bool], None] | None = None
+    forum: bool = True  # the staff group has topics and the bot may manage them
     _faults: list[Fault] = field(default_factory=list)
     _message_ids: defaultdict[int, count[int]] = field(
         default_factory=lambda: defaultdict(lambda: count(1)))
@@ -132,7 +133,8 @@ class LocalBotApi(BaseRequest):
     def last_keyboard(self, chat_id: int) -> list[list[dict[str, Any]]]:
         """The buttons a citizen would see last (sent or edited in place)."""
         for call in reversed(self.calls):
-            if call.chat_id == chat_id and call.method in ("sendMessage", "editMessageText"):
+            if call.chat_id == chat_id and call.method in (
+                    "sendMessage", "editMessageText", "editMessageReplyMarkup"):
                 markup = call.params.get("reply_markup") or {}
                 return list(markup.get("inline_keyboard", []))
         return []
@@ -168,10 +170,14 @@ class LocalBotApi(BaseRequest):
                     "icon_color": 7322096}
         if call.method == "getChat":
             chat_id = int(p["chat_id"])
-            return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
-                    "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
-                        "unlimited_gifts": False, "limited_gifts": False,
-                        "unique_gifts": False, "premium_subscription": False}}
+            chat: dict[str, Any] = {
+                "id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
+                "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
+                    "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                    "premium_subscription": False, "gifts_from_channels": False}}
+            if chat_id < 0:
+                chat.update(title="Staff", is_forum=self.forum)
+            return chat
         if call.method == "getChatMember":
             return {"status": "administrator", "user": self.me, "can_be_edited": False,
                     "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
@@ -179,7 +185,7 @@ class LocalBotApi(BaseRequest):
                     "can_promote_members": False, "can_change_info": True,
                     "can_invite_users": True, "can_post_stories": False,
                     "can_edit_stories": False, "can_delete_stories": False,
-                    "can_manage_topics": True, "can_pin_messages": True}
+                    "can_manage_topics": self.forum, "can_pin_messages": True}
         return None
 
     def _message(self, chat_id: int, p: dict[str, Any],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
 from telegram import Bot, Update
+
+_COMMAND = re.compile(r"^/[A-Za-z]")  # what Telegram marks as a bot_command ("//x" is not)
 
 
 @dataclass
@@ -38,7 +41,7 @@ class UpdateFactory:
         }
         if text:
             message["text"] = text
-            if text.startswith("/"):
+            if _COMMAND.match(text):
                 length = len(text.split()[0])
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         message.update(extra or {})
@@ -74,7 +77,7 @@ class UpdateFactory:
             "chat": {"id": chat_id, "type": "supergroup", "title": "Staff", "is_forum": True},
             "from": self._user(user_id, "da", first_name),
         }
-        if text.startswith("/"):
+        if _COMMAND.match(text):
             message["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(text.split()[0])}]
         return self._update({"message": message})

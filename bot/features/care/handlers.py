@@ -48,6 +48,10 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     text = message.text or message.caption or ""
     app = context.app
     assessment = app.care.assess(text)
+    citizen_known = await app.citizens.by_user(update.effective_user.id)  # type: ignore[union-attr]
+    held = citizen_known is not None and await app.workspace.held(citizen_known.id) is not None
+    if held and assessment.level is not RiskLevel.URGENT:
+        return  # a consultant holds the chat and reads this in the topic
     if assessment.level is RiskLevel.NONE:
         if app.care.asks_for_person(text):
             await _request_human(context, await citizen_of(update, context), message)

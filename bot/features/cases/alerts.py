@@ -6,9 +6,13 @@ import logging
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.engine.screen import render
+from bot.features.audit import AuditLog
 from bot.features.cases.model import Case, CaseLevel, CaseSource
 from bot.features.cases.service import CaseService, Opening
-from bot.features.citizens import Citizen, CitizenStore
+from bot.features.checkin.storage import CheckinStore
+from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.features.citizens.labels import LANGUAGE_NAMES, PURPOSE_LABELS
 from bot.i18n import N_, Texts, Translator
 from bot.outbox import Outbox, OutboxItem, Priority
 from bot.outbox.model import Message
@@ -33,6 +37,14 @@ CITIZEN_DELETED = N_("(erased at the citizen's request)")
 NO_CATEGORY = N_("none given")
 CLAIM_BUTTON = N_("✋ Claim")
 CLOSE_BUTTON = N_("✅ Close")
+RETURN_BUTTON = N_("↩ Return to bot")
+CALLED_BUTTON = N_("📞 Called")
+PROFILE = N_("Language: {language} · joined {joined}")
+INVITED_VIA = N_("Came through the invitation: {label}")
+CONSENTS = N_("Consents: {list}")
+NO_CONSENTS = N_("none")
+LAST_CHECKIN = N_("Last check-in ({date}): {answers}")
+LAST_WHO5 = N_("Last WHO-5 ({date}): {score}/25")
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
@@ -45,17 +57,24 @@ def citizen_label(citizen: Citizen | None, _: Translator) -> str:
 
 def case_buttons(case: Case, _: Translator) -> Buttons:
     row = [] if case.claimed_by else [(_(CLAIM_BUTTON), f"case|claim|{case.id}")]
+    row.append((_(RETURN_BUTTON), f"case|return|{case.id}"))
     row.append((_(CLOSE_BUTTON), f"case|close|{case.id}"))
-    return (tuple(row),)
+    rows: list[tuple[tuple[str, str], ...]] = [tuple(row)]
+    if case.call_window:
+        rows.append(((_(CALLED_BUTTON), f"case|called|{case.id}"),))
+    return tuple(rows)
 
 
 class CaseAlerts:
     """Cases plus the staff chat: every case opened here is announced there."""
 
-    def __init__(self, cases: CaseService, citizens: CitizenStore, outbox: Outbox,
-                 texts: Texts, settings: Settings, clock: Clock) -> None:
+    def __init__(self, cases: CaseService, citizens: CitizenStore, checkins: CheckinStore,
+                 outbox: Outbox, audit: AuditLog, texts: Texts, settings: Settings,
+                 clock: Clock) -> None:
         self.cases = cases
         self._citizens = citizens
+        self._checkins = checkins
+        self._audit = audit
         self._outbox = outbox
         self._texts = texts
         self._settings = settings
@@ -88,13 +107,37 @@ class CaseAlerts:
                  text=text[:ALERT_TEXT_LIMIT])
         if case.call_window:
             body += "\n" + _(CALL_WINDOW, window=case.call_window)
+        if citizen is not None:
+            body += "\n\n" + "\n".join(await self.profile(citizen, _))
+            await self._audit.record("system", "header_posted", citizen.id, f"case {case.id}")
         if not opening.staff_at_work:
             body += "\n\n" + _(OUTSIDE_HOURS, when=_.datetime(opening.contact_from))
         # citizen_id ties the queued alert to the citizen, so erasing them erases it too.
-        await self._outbox.enqueue(staff_chat, Message(body, case_buttons(case, _)),
-                                   priority=_priority(case), kind=ALERT_KIND, ref=case.id,
-                                   citizen_id=case.citizen_id)
+        await self._outbox.enqueue(
+            staff_chat, Message(body, case_buttons(case, _), topic_of=case.citizen_id),
+            priority=_priority(case), kind=ALERT_KIND, ref=case.id, citizen_id=case.citizen_id)
         await self.cases.alerted(case)
+
+    async def profile(self, citizen: Citizen, _: Translator) -> list[str]:
+        """The header's picture of the citizen: what helps, and only what they agreed to share."""
+        consents = await self._citizens.consents(citizen.id)
+        granted = [p for p in Purpose if p in consents and consents[p].granted]
+        lines = [_(PROFILE, language=LANGUAGE_NAMES.get(citizen.locale, citizen.locale),
+                   joined=_.date(citizen.joined_at))]
+        if citizen.invite_label:
+            lines.append(_(INVITED_VIA, label=citizen.invite_label))
+        lines.append(_(CONSENTS, list=", ".join(render(PURPOSE_LABELS[p], _) for p in granted)
+                       or _(NO_CONSENTS)))
+        if Purpose.CHECKINS in granted:
+            answers = await self._checkins.latest_answers(citizen.id)
+            if answers:
+                lines.append(_(LAST_CHECKIN, date=_.date(answers[0][2]),
+                               answers=", ".join(f"{q}: {a}" for q, a, _when in answers)))
+        if Purpose.WELLBEING in granted:
+            wellbeing = await self._checkins.last_wellbeing(citizen.id)
+            if wellbeing:
+                lines.append(_(LAST_WHO5, date=_.date(wellbeing[1]), score=wellbeing[0]))
+        return lines
 
     async def realert_due(self) -> int:
         """Urgent cases nobody claimed: alert again and call the on-duty role."""
@@ -106,8 +149,10 @@ class CaseAlerts:
         for case in due:
             text = _(REALERT, case=case.id, level=_(LEVEL_LABELS[case.level]),
                      mention=self._settings.onduty_mention).strip()
-            await self._outbox.enqueue(staff_chat, Message(text, case_buttons(case, _)),
-                                       priority=_priority(case), kind=ALERT_KIND, ref=case.id)
+            await self._outbox.enqueue(
+                staff_chat, Message(text, case_buttons(case, _), topic_of=case.citizen_id),
+                priority=_priority(case), kind=ALERT_KIND, ref=case.id,
+                citizen_id=case.citizen_id)
             await self.cases.alerted(case)
         return len(due)
 

@@ -84,6 +84,26 @@ class CaseService:
             return ClaimResult.CLOSED, case
         return ClaimResult.ALREADY_CLAIMED, case
 
+    async def take_over(self, case_id: int, staff_id: int) -> Case | None:
+        """An explicit take-over of a case another consultant holds."""
+        if await self._store.take_over(case_id, staff_id, self._clock.now()):
+            return await self._store.get(case_id)
+        return None
+
+    async def return_to_bot(self, case_id: int) -> Case | None:
+        if await self._store.unclaim(case_id):
+            return await self._store.get(case_id)
+        return None
+
+    async def held(self, citizen_id: int) -> Case | None:
+        """The open case a consultant holds for this citizen; the bot is silent meanwhile."""
+        return next((c for c in await self._store.open_for_citizen(citizen_id)
+                     if c.claimed_by is not None), None)
+
+    async def open_case(self, citizen_id: int) -> Case | None:
+        cases = await self._store.open_for_citizen(citizen_id)
+        return cases[0] if cases else None
+
     async def close(self, case_id: int) -> Case | None:
         """The closed case, or None when it was unknown or closed already."""
         if await self._store.close(case_id, self._clock.now()):

@@ -85,6 +85,18 @@ class CaseStore:
         )
         return changed > 0
 
+    async def take_over(self, case_id: int, staff_id: int, now: datetime) -> bool:
+        return await self._db.execute_rowcount(
+            "UPDATE cases SET claimed_at = ?, claimed_by = ?, next_alert_at = NULL "
+            "WHERE id = ? AND closed_at IS NULL AND claimed_by IS NOT NULL",
+            (to_db(now), staff_id, case_id)) > 0
+
+    async def unclaim(self, case_id: int) -> bool:
+        """Back to the bot: the case stays open for the record, but nobody holds the chat."""
+        return await self._db.execute_rowcount(
+            "UPDATE cases SET claimed_at = NULL, claimed_by = NULL, next_alert_at = NULL "
+            "WHERE id = ? AND closed_at IS NULL AND claimed_by IS NOT NULL", (case_id,)) > 0
+
     async def close(self, case_id: int, now: datetime) -> bool:
         changed = await self._db.execute_rowcount(
             "UPDATE cases SET closed_at = ?, next_alert_at = NULL "

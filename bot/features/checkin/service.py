@@ -136,8 +136,8 @@ class CheckinService:
             return None
         if status.paused_until and status.paused_until > now:
             return Next(status.paused_until)
-        if await self._busy(citizen.id):
-            return Next(now + BUSY_RETRY)
+        if await self._busy(citizen.id) or await self._alerts.cases.held(citizen.id):
+            return Next(now + BUSY_RETRY)  # a consultant holds the chat: it waits, not lost
         allowed = self._rules.next_allowed(now, citizen.preferred_time)
         if allowed > now:
             return Next(allowed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
 from bot.db import Database
@@ -59,6 +59,17 @@ class CheckinStore:
         if row is None or not row["n"]:
             return 0, None
         return int(row["n"]), from_db(row["newest"])
+
+    async def latest_answers(self, citizen_id: int) -> list[tuple[str, str, datetime]]:
+        """The answers of the newest check-in (those given within an hour of the newest)."""
+        rows = await self._db.fetch_all(
+            "SELECT question, answer, answered_at FROM checkin_answers WHERE citizen_id = ? "
+            "ORDER BY id DESC LIMIT 5", (citizen_id,))
+        answers = [(r["question"], r["answer"], from_db(r["answered_at"])) for r in rows]
+        if not answers:
+            return []
+        newest = answers[0][2]
+        return [a for a in answers if newest - a[2] <= timedelta(hours=1)][::-1]
 
     async def record_wellbeing(self, citizen_id: int, raw: int, lowest: int,
                                now: datetime) -> None:

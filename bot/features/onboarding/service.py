@@ -28,6 +28,12 @@ from bot.i18n import N_, Texts
 log = logging.getLogger(__name__)
 _SPACES = re.compile(r"\s+")
 WELCOME_BACK = N_("Welcome back! Here is where we left off.")
+CASE_KEPT = N_("You are in contact with a consultant right now. If you delete, the consultant "
+               "is told and the conversation stops. The job centre keeps the case record (when "
+               "it was opened, what kind of help, the consultant's notes) as the law requires, "
+               "but not your name or your messages here.")
+ERASED_NOTICE = N_("🗑 The citizen has erased their data with /delete. Nothing more is relayed; "
+                   "the case record and its notes stay.")
 CONSENT_STATES = ("welcome", "consent")
 RESTART_STATES = frozenset({"welcome", "declined", "deleted"})
 
@@ -80,6 +86,7 @@ class OnboardingService:
                 "profile": self._profile_param,
                 "mydata": self._mydata_param,
                 "follow_up": _follow_up_param,
+                "case_note": self._case_note_param,
             },
         )
 
@@ -170,7 +177,8 @@ class OnboardingService:
             await self._citizens.update(ctx.subject_id, locale=ctx.value)
 
     async def _delete_citizen(self, ctx: ActionContext) -> None:
-        await self._privacy.erase(ctx.subject_id)
+        notice = self._texts.get(self._texts.default_locale)(ERASED_NOTICE)
+        await self._privacy.erase(ctx.subject_id, notice)
         ctx.forget = True
 
     async def _request_human(self, ctx: ActionContext) -> None:
@@ -191,6 +199,10 @@ class OnboardingService:
         if citizen is None:
             return ""
         return Lines(tuple(profile_lines(citizen, await self._citizens.consents(citizen_id))))
+
+    async def _case_note_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
+        """Said before erasing: what a case already shared with a consultant keeps."""
+        return Phrase(CASE_KEPT) if await self._privacy.has_open_case(citizen_id) else ""
 
     async def _mydata_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
         return await self._privacy.describe(citizen_id)

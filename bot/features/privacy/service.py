@@ -7,6 +7,7 @@ import logging
 from bot.clock import Clock
 from bot.engine.screen import Day, Lines, Phrase, Plural, Value
 from bot.engine.storage import SessionStore
+from bot.features.audit import AuditLog
 from bot.features.cases.storage import CaseStore
 from bot.features.checkin.storage import CheckinStore
 from bot.features.citizens import CitizenStore, Purpose
@@ -17,19 +18,35 @@ from bot.features.citizens.labels import (
     unemployed_since_value,
 )
 from bot.features.citizens.model import Citizen, ConsentRecord
+from bot.features.workspace.storage import WorkspaceStore
 from bot.i18n import N_
+from bot.outbox import Outbox, Priority
+from bot.outbox.model import Message
 
 log = logging.getLogger(__name__)
+LOOKED_AT = Phrase(N_("a consultant looked at your data"))
+AUDIT_WORDS = {
+    "case_viewed": Phrase(N_("a consultant opened your case")),
+    "case_claimed": Phrase(N_("a consultant took on your case")),
+    "case_taken_over": Phrase(N_("another consultant took over your case")),
+    "case_closed": Phrase(N_("a consultant closed your case")),
+    "call": Phrase(N_("a consultant noted a phone call with you")),
+}
 
 
 class PrivacyService:
     def __init__(self, citizens: CitizenStore, sessions: SessionStore, cases: CaseStore,
-                 checkins: CheckinStore, clock: Clock) -> None:
+                 checkins: CheckinStore, topics: WorkspaceStore, outbox: Outbox,
+                 audit: AuditLog, clock: Clock, staff_chat_id: int | None) -> None:
         self._citizens = citizens
         self._sessions = sessions
         self._cases = cases
         self._checkins = checkins
+        self._topics = topics
+        self._outbox = outbox
+        self._audit = audit
         self._clock = clock
+        self._staff_chat_id = staff_chat_id
 
     async def withdraw_all(self, citizen_id: int, text_version: str) -> None:
         """Withdrawing is as easy as giving: every purpose off, recorded like a consent."""
@@ -37,9 +54,23 @@ class PrivacyService:
             citizen_id, dict.fromkeys(Purpose, False), text_version, self._clock.now()
         )
 
-    async def erase(self, citizen_id: int) -> None:
+    async def erase(self, citizen_id: int, staff_notice: str) -> None:
+        """Erase; with an open case the consultant is told first and the relay stops (the
+        topic and every queued relay go with the citizen row)."""
+        open_cases = await self._cases.open_for_citizen(citizen_id)
+        topic = await self._topics.topic(citizen_id)
+        if open_cases and self._staff_chat_id is not None:
+            await self._outbox.enqueue(
+                self._staff_chat_id,
+                Message(staff_notice, thread_id=topic.thread_id if topic else None),
+                priority=Priority.STAFF, kind="erased_notice")
+        await self._audit.record("citizen", "erased", citizen_id,
+                                 f"{len(open_cases)} open case(s) kept without the citizen")
         await self._citizens.delete(citizen_id)
         log.info("citizen erased on request")
+
+    async def has_open_case(self, citizen_id: int) -> bool:
+        return bool(await self._cases.open_for_citizen(citizen_id))
 
     async def describe(self, citizen_id: int) -> Value:
         """Everything stored about the citizen, as they would want to read it."""
@@ -68,6 +99,14 @@ class PrivacyService:
                 "You have {n} open request for contact with a person from the job centre.",
                 "You have {n} open requests for contact with a person from the job centre.",
                 len(open_cases)))
+        lookups = [e for e in await self._audit.for_citizen(citizen_id) if e.by_staff]
+        if lookups:
+            lines.append(Phrase(N_("Job centre staff who looked at your data here:")))
+            lines += [Phrase(N_("• {date}: {what}"), {
+                "date": Day(e.at), "what": AUDIT_WORDS.get(e.action.partition("_")[0]
+                                                           if e.action.startswith("call_")
+                                                           else e.action, LOOKED_AT)})
+                for e in lookups]
         if session:
             lines.append(Phrase(N_("We also remember which question you are at, so we can "
                                    "continue where you left off.")))

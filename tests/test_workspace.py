@@ -1,0 +1,258 @@
+"""The consultant workspace, as consultants and citizens use it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from bot.config import Settings
+from bot.features.staff import Role
+from bot.transport.local_api import LocalBotApi
+from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
+from tests.fakes import FakeClock
+
+STAFF_CHAT = -100999
+ADMIN, METTE, OLE, STRANGER = 11, 21, 22, 99
+URGENT_TEXT = "jeg vil ikke leve mere"
+
+
+@pytest.fixture
+def staff_settings(settings: Settings) -> Settings:
+    return replace(settings, staff_chat_id=STAFF_CHAT, admin_ids=frozenset({ADMIN}))
+
+
+@pytest.fixture
+async def bot(staff_settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    harness = await start_harness(staff_settings, clock)
+    await harness.ctx.staff.add(METTE, Role.CONSULTANT, ADMIN)
+    await harness.ctx.staff.add(OLE, Role.CONSULTANT, ADMIN)
+    yield harness
+    await stop_harness(harness)
+
+
+async def press(bot: Harness, user: int, data: str, name: str = "Mette") -> None:
+    await bot.application.process_update(
+        bot.updates.staff_press(STAFF_CHAT, user, data, message_id=1, first_name=name))
+
+
+async def write_in_topic(bot: Harness, user: int, text: str, thread: int) -> None:
+    update = bot.updates.staff_message(STAFF_CHAT, user, text)
+    assert update.message is not None
+    update.message._unfreeze()  # noqa: SLF001 - tests build the update by hand
+    update.message.message_thread_id = thread
+    update.message.is_topic_message = True
+    await bot.application.process_update(update)
+
+
+def calls(bot: Harness, method: str, chat: int) -> list[dict[str, object]]:
+    return [c.params for c in bot.api.sent(chat, method=method)]
+
+
+async def onboard_with_checkins(bot: Harness) -> None:
+    await bot.say("/start", language_code="en")
+    await bot.tap("Yes, let me choose")
+    await bot.tap("Short check-ins")
+    await bot.tap("Save my choices")
+    await bot.say("Anna")
+    await bot.tap("Skip")
+    await bot.tap("No preference")
+    await bot.tap("English")
+
+
+async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: Harness) -> None:
+    await onboard_with_checkins(bot)
+    await bot.say("I want to kill myself", language_code="en")
+    await bot.drain()
+    [topic] = calls(bot, "createForumTopic", STAFF_CHAT)
+    [case] = await bot.ctx.cases.list_open()
+    assert topic["name"] == f"Anna · sag #{case.id}"
+    thread = (await bot.ctx.workspace.store.topic(case.citizen_id or 0)).thread_id  # type: ignore[union-attr]
+    header = calls(bot, "sendMessage", STAFF_CHAT)[-1]
+    assert header["message_thread_id"] == thread
+    assert "AKUT" in str(header["text"]) and "Sprog: English" in str(header["text"])
+    assert "Samtykker: Korte tjek-ind om, hvordan det går" in str(header["text"])
+
+    await press(bot, METTE, f"case|claim|{case.id}")
+    assert bot.api.texts(CITIZEN)[-1] == (
+        "Mette from the job centre has seen your message and will get back to you here.")
+
+    sent_before = len(bot.api.texts(CITIZEN))
+    await bot.say("thank you, I am at home", language_code="en")
+    await bot.application.process_update(bot.updates.photo(CITIZEN, language_code="en"))
+    await bot.drain()
+    assert len(bot.api.texts(CITIZEN)) == sent_before, "the bot stays silent while held"
+    copies_in = calls(bot, "copyMessage", STAFF_CHAT)
+    assert [c["from_chat_id"] for c in copies_in][-2:] == [CITIZEN, CITIZEN]
+    assert {c["message_thread_id"] for c in copies_in} == {thread}
+
+    await write_in_topic(bot, METTE, "Hi Anna, I will call you in ten minutes.", thread or 0)
+    await write_in_topic(bot, METTE, "// sounded calmer, agreed on a call", thread or 0)
+    await write_in_topic(bot, OLE, "Hello from Ole", thread or 0)
+    await write_in_topic(bot, STRANGER, "I am not staff", thread or 0)
+    await bot.drain()
+    [copy_out] = calls(bot, "copyMessage", CITIZEN)
+    assert copy_out["from_chat_id"] == STAFF_CHAT
+    assert await bot.ctx.workspace.store.notes(case.id) == ["sounded calmer, agreed on a call"]
+    assert "Kun den rådgiver, der har sagen" in bot.api.texts(STAFF_CHAT)[-1], "Ole is told"
+
+    bot.clock.advance(days=2)  # the first check-in falls due while Mette holds the chat
+    await bot.ctx.scheduler.fire_due()
+    await bot.drain()
+    assert not any(t.startswith("Hi! This is your check-in") for t in bot.api.texts(CITIZEN))
+
+    await press(bot, METTE, f"case|return|{case.id}")
+    assert bot.api.texts(CITIZEN)[-1].startswith("You are back with the job centre's automated")
+    bot.clock.advance(hours=2)
+    await bot.ctx.scheduler.fire_due()
+    await bot.drain()
+    assert bot.api.texts(CITIZEN)[-1].startswith("Hi! This is your check-in"), "it waited"
+
+
+async def test_close_thanks_asks_a_rating_and_closes_the_topic(bot: Harness) -> None:
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.cases.list_open()
+    await press(bot, METTE, f"case|claim|{case.id}")
+    await press(bot, METTE, f"case|close|{case.id}")
+    await bot.drain()
+    assert bot.api.texts(CITIZEN)[-1].startswith("Thank you for talking with us. Did it help?")
+    assert calls(bot, "closeForumTopic", STAFF_CHAT)
+    await bot.tap("4")
+    await bot.say("Mette was kind")
+    assert await bot.ctx.workspace.store.feedback(case.id) == (4, "Mette was kind")
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    assert calls(bot, "reopenForumTopic", STAFF_CHAT), "a new case reopens the same topic"
+    assert len(calls(bot, "createForumTopic", STAFF_CHAT)) == 1
+
+
+async def test_only_staff_with_the_right_role_can_act(bot: Harness) -> None:
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.cases.list_open()
+    await press(bot, STRANGER, f"case|claim|{case.id}", name="Eve")
+    assert bot.api.sent(method="answerCallbackQuery")[-1].params["text"] == (
+        "Det kan kun rådgivere og administratorer.")
+    await bot.ctx.staff.add(55, Role.COORDINATOR, ADMIN)
+    await press(bot, 55, f"case|claim|{case.id}", name="Coord")
+    assert (await bot.ctx.cases.get(case.id)).claimed_by is None  # type: ignore[union-attr]
+    await bot.application.process_update(bot.updates.press(CITIZEN, f"case|claim|{case.id}"))
+    assert (await bot.ctx.cases.get(case.id)).claimed_by is None  # type: ignore[union-attr]
+
+
+async def test_take_over_is_explicit_and_audited(bot: Harness) -> None:
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.cases.list_open()
+    await press(bot, METTE, f"case|claim|{case.id}")
+    await press(bot, OLE, f"case|claim|{case.id}", name="Ole")
+    assert (await bot.ctx.cases.get(case.id)).claimed_by == METTE  # type: ignore[union-attr]
+    await press(bot, OLE, f"case|takeover|{case.id}", name="Ole")
+    assert (await bot.ctx.cases.get(case.id)).claimed_by == OLE  # type: ignore[union-attr]
+    assert bot.api.texts(CITIZEN)[-1].startswith("Ole from the job centre has seen")
+    actions = [e.action for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)]
+    assert actions[-2:] == ["case_claimed", "case_taken_over"]
+
+
+async def test_staff_commands_for_admins_only(bot: Harness) -> None:
+    async def say_staff(user: int, text: str) -> str:
+        await bot.application.process_update(bot.updates.staff_message(STAFF_CHAT, user, text))
+        return bot.api.texts(STAFF_CHAT)[-1] if bot.api.texts(STAFF_CHAT) else ""
+
+    assert await say_staff(ADMIN, "/staff add 77 coordinator") == "Klaret."
+    assert "77 – coordinator" in await say_staff(ADMIN, "/staff list")
+    before = len(bot.api.texts(STAFF_CHAT))
+    await say_staff(METTE, "/staff add 78 admin")
+    assert len(bot.api.texts(STAFF_CHAT)) == before, "a consultant's /staff is ignored"
+    assert await bot.ctx.staff.role_of(78) is None
+    await say_staff(ADMIN, "/staff remove 77")
+    assert await bot.ctx.staff.role_of(77) is None
+
+
+async def test_canned_replies_go_out_in_the_citizens_language(bot: Harness) -> None:
+    await bot.application.process_update(bot.updates.staff_message(
+        STAFF_CHAT, METTE, "/canned add cv Send dit CV her | Send your CV here"))
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.cases.list_open()
+    await press(bot, METTE, f"case|claim|{case.id}")
+    thread = (await bot.ctx.workspace.store.topic(case.citizen_id or 0)).thread_id  # type: ignore[union-attr]
+    await write_in_topic(bot, METTE, "/c cv", thread or 0)
+    await bot.drain()
+    assert bot.api.texts(CITIZEN)[-1] == "Send your CV here"
+
+
+async def test_a_requested_call_gets_a_called_button_and_its_outcome(bot: Harness) -> None:
+    citizen = await bot.ctx.onboarding.citizen(CITIZEN, CITIZEN, "en")
+    from bot.features.cases import CaseLevel
+    from bot.features.cases.model import CaseSource
+
+    opening = await bot.ctx.alerts.raise_case(citizen.id, CaseLevel.REQUEST,
+                                              CaseSource.CALL_REQUEST, text="📞",
+                                              call_window="en formiddag (9–12)")
+    await bot.drain()
+    assert "📞 Ringet op" in bot.buttons(STAFF_CHAT)
+    await press(bot, METTE, f"case|called|{opening.case.id}")
+    assert bot.buttons(STAFF_CHAT) == ["Fik fat i borgeren", "Fik ikke fat", "Ny tid aftalt"]
+    await press(bot, METTE, f"call|not_reached|{opening.case.id}")
+    assert await bot.ctx.workspace.store.calls(opening.case.id) == ["not_reached"]
+
+
+async def test_staff_reads_are_audited_and_shown_in_mydata(bot: Harness) -> None:
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.cases.list_open()
+    await bot.application.process_update(
+        bot.updates.staff_message(STAFF_CHAT, METTE, f"/case {case.id}"))
+    assert f"#{case.id}" in bot.api.texts(STAFF_CHAT)[-1]
+    [entry] = [e for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)
+               if e.action == "case_viewed"]
+    assert entry.actor == f"staff:{METTE}"
+    [mydata] = await bot.say("/mydata", language_code="en")
+    assert "Job centre staff who looked at your data here:" in mydata
+    assert "a consultant opened your case" in mydata
+
+
+async def test_delete_during_an_open_case_explains_tells_the_consultant_and_stops(
+        bot: Harness) -> None:
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.cases.list_open()
+    await press(bot, METTE, f"case|claim|{case.id}")
+    await press(bot, METTE, f"case|return|{case.id}")
+    [question] = await bot.say("/delete", language_code="en")
+    assert "the consultant is told and the conversation stops" in question
+    await bot.tap("Yes, delete everything")
+    await bot.drain()
+    assert bot.api.texts(STAFF_CHAT)[-1].startswith("🗑 Borgeren har slettet sine oplysninger")
+    kept = await bot.ctx.cases.get(case.id)
+    assert kept is not None and kept.citizen_id is None, "the case record stays, unlinked"
+    erased = [e.action for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)]
+    assert erased[-1] == "erased"
+
+
+async def test_plain_group_fallback_threads_replies_under_one_header(
+        staff_settings: Settings, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        bot = await start_harness(staff_settings, clock, LocalBotApi(forum=False))
+    try:
+        assert "falling back to reply threads" in caplog.text
+        await bot.ctx.staff.add(METTE, Role.CONSULTANT, ADMIN)
+        await bot.say("/human", language_code="en")
+        await bot.drain()
+        assert calls(bot, "createForumTopic", STAFF_CHAT) == []
+        header = bot.api.sent(STAFF_CHAT)[-1]
+        [case] = await bot.ctx.cases.list_open()
+        await press(bot, METTE, f"case|claim|{case.id}")
+        await bot.say("are you there?", language_code="en")
+        await bot.drain()
+        [copy] = calls(bot, "copyMessage", STAFF_CHAT)
+        anchor = (await bot.ctx.workspace.store.topic(case.citizen_id or 0)).anchor_message_id  # type: ignore[union-attr]
+        assert anchor is not None
+        assert copy["reply_parameters"] == {"message_id": anchor}  # type: ignore[comparison-overlap]
+        assert header.params.get("message_thread_id") is None
+    finally:
+        await stop_harness(bot)

@@ -75,8 +75,10 @@ def _configure_logging(level: str, secrets: Sequence[str]) -> None:
     from telegram.error import InvalidToken
 
     handler = logging.StreamHandler()
-    # A rejected token is reported as one configuration line by main(); no traceback for it.
-    handler.addFilter(lambda r: not (r.exc_info and isinstance(r.exc_info[1], InvalidToken)))
+    # A rejected token or webhook is reported as one configuration line by main(); no
+    # traceback for it from PTB's start-up retry loop.
+    handler.addFilter(lambda r: not (r.exc_info and isinstance(r.exc_info[1], InvalidToken)
+                                     or "Bootstrap Set Webhook" in r.getMessage()))
     handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
                                              secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
@@ -91,7 +93,7 @@ def _configure_logging(level: str, secrets: Sequence[str]) -> None:
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     if settings.console_mode:
         return _console(settings, args)
-    from telegram.error import InvalidToken
+    from telegram.error import BadRequest, InvalidToken
 
     from bot.transport.telegram import run_telegram
 
@@ -99,6 +101,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         run_telegram(settings)
     except InvalidToken:
         raise ConfigError("BOT_TOKEN: Telegram rejected this token") from None
+    except BadRequest as exc:
+        if settings.webhook_url is None:
+            raise
+        raise ConfigError(f"WEBHOOK_URL: Telegram refused the webhook ({exc.message})") from None
     return 0
 
 

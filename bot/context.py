@@ -107,7 +107,8 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
     checkins = CheckinService(
         load_dialog(DIALOGS_DIR / "checkin.toml"), sessions=sessions, router=onboarding.router,
         citizens=citizens, store=checkin_store, scheduler=scheduler, outbox=outbox,
-        alerts=alerts, texts=texts, clock=clock, schedule=settings.checkin_schedule,
+        alerts=alerts, care=care, texts=texts, clock=clock,
+        schedule=settings.checkin_schedule,
         rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone),
     )
     onboarding.consents_saved.append(checkins.ensure_scheduled)

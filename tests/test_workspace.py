@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -41,7 +42,7 @@ async def press(bot: Harness, user: int, data: str, name: str = "Mette") -> None
 async def write_in_topic(bot: Harness, user: int, text: str, thread: int) -> None:
     update = bot.updates.staff_message(STAFF_CHAT, user, text)
     assert update.message is not None
-    update.message._unfreeze()  # noqa: SLF001 - tests build the update by hand
+    update.message._unfreeze()
     update.message.message_thread_id = thread
     update.message.is_topic_message = True
     await bot.application.process_update(update)
@@ -49,6 +50,15 @@ async def write_in_topic(bot: Harness, user: int, text: str, thread: int) -> Non
 
 def calls(bot: Harness, method: str, chat: int) -> list[dict[str, object]]:
     return [c.params for c in bot.api.sent(chat, method=method)]
+
+
+def copied(bot: Harness, chat: int) -> list[tuple[object, int, object]]:
+    """(from chat, message id, thread) for every message copied into `chat`, bundled or not."""
+    single = [(c["from_chat_id"], int(c["message_id"]), c.get("message_thread_id"))  # type: ignore[call-overload]
+              for c in calls(bot, "copyMessage", chat)]
+    bundled = [(c["from_chat_id"], int(i), c.get("message_thread_id"))
+               for c in calls(bot, "copyMessages", chat) for i in c["message_ids"]]  # type: ignore[attr-defined]
+    return single + bundled
 
 
 async def onboard_with_checkins(bot: Harness) -> None:
@@ -84,9 +94,9 @@ async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: H
     await bot.application.process_update(bot.updates.photo(CITIZEN, language_code="en"))
     await bot.drain()
     assert len(bot.api.texts(CITIZEN)) == sent_before, "the bot stays silent while held"
-    copies_in = calls(bot, "copyMessage", STAFF_CHAT)
-    assert [c["from_chat_id"] for c in copies_in][-2:] == [CITIZEN, CITIZEN]
-    assert {c["message_thread_id"] for c in copies_in} == {thread}
+    copies_in = copied(bot, STAFF_CHAT)
+    assert [source for source, _id, _thread in copies_in][-2:] == [CITIZEN, CITIZEN]
+    assert {t for _source, _id, t in copies_in} == {thread}
 
     await write_in_topic(bot, METTE, "Hi Anna, I will call you in ten minutes.", thread or 0)
     await write_in_topic(bot, METTE, "// sounded calmer, agreed on a call", thread or 0)
@@ -256,3 +266,62 @@ async def test_plain_group_fallback_threads_replies_under_one_header(
         assert header.params.get("message_thread_id") is None
     finally:
         await stop_harness(bot)
+
+
+async def test_a_busy_minute_loses_nothing_keeps_the_group_budget_and_lets_urgent_first(
+        bot: Harness) -> None:
+    citizens = [CITIZEN + n for n in range(5)]
+    for user in citizens:
+        await bot.say("/human", user=user, language_code="en")
+    await bot.drain()
+    for case in await bot.ctx.cases.list_open():
+        await press(bot, METTE, f"case|claim|{case.id}")
+    start_calls = len(bot.api.calls)
+    staff_calls: list[float] = []
+    sent_ids: dict[int, list[int]] = {user: [] for user in citizens}
+    urgent_sent_at = None
+    start = bot.clock.now()
+
+    async def step() -> None:
+        before = len(bot.api.calls)
+        await bot.drain(follow_time=False)
+        now = (bot.clock.now() - start).total_seconds()
+        for call in bot.api.calls[before:]:
+            if call.chat_id == STAFF_CHAT and call.ok and call.method in MESSAGE_METHODS:
+                staff_calls.append(now)
+
+    for n in range(100):
+        user = citizens[n % 5]
+        update = bot.updates.message(user, f"message {n}", language_code="en")
+        assert update.message is not None
+        sent_ids[user].append(update.message.message_id)
+        await bot.application.process_update(update)
+        if n == 50:
+            await bot.say(URGENT_TEXT, user=CITIZEN + 9)
+            urgent_sent_at = len(bot.api.calls)
+        await step()
+        bot.clock.advance(milliseconds=600)  # 100 messages in one minute
+    while (await bot.ctx.outbox.store.ready(bot.clock.now() + _hour())):
+        bot.clock.advance(seconds=1)
+        await step()
+
+    copies = copied(bot, STAFF_CHAT)
+    for user in citizens:
+        assert sorted(i for source, i, _t in copies if source == user) == sent_ids[user], \
+            "every message arrives, once"
+    for index, moment in enumerate(staff_calls):
+        in_window = [t for t in staff_calls[: index + 1] if t > moment - 60]
+        assert len(in_window) <= 20, "20 a minute into one group"
+    assert urgent_sent_at is not None
+    first_after_urgent = next(c for c in bot.api.calls[urgent_sent_at:]
+                              if c.chat_id == STAFF_CHAT and c.ok and c.method in MESSAGE_METHODS)
+    assert first_after_urgent.method == "sendMessage"
+    assert "AKUT" in first_after_urgent.params["text"], "the urgent alert jumps the queue"
+    assert len(bot.api.calls) > start_calls
+
+
+MESSAGE_METHODS = ("sendMessage", "copyMessage", "copyMessages")
+
+
+def _hour() -> timedelta:
+    return timedelta(hours=1)

@@ -44,6 +44,15 @@ class OutboxStore:
         )
         return [_item(r) for r in rows]
 
+    async def ready_for_chat(self, chat_id: int, kind: str, now: datetime,
+                             limit: int = 100) -> list[OutboxItem]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND not_before <= ? "
+            "AND chat_id = ? AND kind = ? ORDER BY id LIMIT ?",
+            (to_db(now), chat_id, kind, limit),
+        )
+        return [_item(r) for r in rows]
+
     async def next_due(self) -> datetime | None:
         row = await self._db.fetch_one(
             "SELECT MIN(not_before) AS due FROM outbox WHERE status = 'pending'")

@@ -161,6 +161,9 @@ class LocalBotApi(BaseRequest):
             return self._message(int(p["chat_id"]), p)
         if call.method == "copyMessage":
             return {"message_id": next(self._message_ids[int(p["chat_id"])])}
+        if call.method == "copyMessages":
+            ids = self._message_ids[int(p["chat_id"])]
+            return [{"message_id": next(ids)} for _ in p["message_ids"]]
         if call.method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             if "inline_message_id" in p:
                 return True

@@ -20,7 +20,14 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.engine.screen import render
-from bot.features.care.wording import follow_up, human_reply
+from bot.features.care.wording import (
+    CALL_CHOICES,
+    CALL_INSTEAD,
+    CALL_NOTED,
+    CALL_WHEN,
+    follow_up,
+    human_reply,
+)
 from bot.features.citizens import Citizen
 from bot.features.onboarding.handlers import citizen_of
 from bot.features.risk import RiskLevel
@@ -83,15 +90,23 @@ async def human(update: Update, context: BotContext) -> None:
 
 
 async def care_button(update: Update, context: BotContext) -> None:
-    """The answer to 'would you like to talk with a person?'."""
+    """Answers to 'would you like to talk with a person?' and to 'call me instead'."""
     query = update.callback_query
-    assert query is not None
+    assert query is not None and query.data is not None
     await query.answer()
     citizen = await citizen_of(update, context)
-    if query.data == "care|talk":
+    _ = context.app.texts.get(citizen.locale)
+    choice = query.data.removeprefix("care|")
+    if choice == "talk":
         await _request_human(context, citizen, None)
+    elif choice == "call":
+        await send_text(context.bot, citizen.chat_id, _(CALL_WHEN), InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_(label), callback_data=f"care|call_{key}")]
+             for key, label in CALL_CHOICES.items()]))
+    elif choice.startswith("call_"):
+        await context.app.care.request_call(citizen.id, choice.removeprefix("call_"))
+        await send_text(context.bot, citizen.chat_id, _(CALL_NOTED))
     else:
-        _ = context.app.texts.get(citizen.locale)
         await send_text(context.bot, citizen.chat_id, _(NOT_NOW_REPLY))
 
 
@@ -99,7 +114,9 @@ async def _request_human(context: BotContext, citizen: Citizen, message: Message
     app = context.app
     opening = await app.care.request_human(citizen.id, message.message_id if message else None)
     _ = app.texts.get(citizen.locale)
-    await send_text(context.bot, citizen.chat_id, render(human_reply(opening), _))
+    await send_text(context.bot, citizen.chat_id, render(human_reply(opening), _),
+                    InlineKeyboardMarkup([[InlineKeyboardButton(_(CALL_INSTEAD),
+                                                                callback_data="care|call")]]))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -107,4 +124,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
                                    read_for_risk), group=CARE_GROUP)
     app.add_handler(CommandHandler("human", human, filters=private))
-    app.add_handler(CallbackQueryHandler(care_button, pattern=r"^care\|(talk|later)$"))
+    app.add_handler(CallbackQueryHandler(
+        care_button, pattern=r"^care\|(talk|later|call|call_morning|call_afternoon|call_any)$"))

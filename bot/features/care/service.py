@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.features.care.wording import CALL_WINDOWS
 from bot.features.cases import CaseLevel
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.model import CaseSource
@@ -46,6 +47,14 @@ class CareService:
         category = assessment.category.value if assessment.category else None
         return await self._alerts.raise_case(citizen_id, level, CaseSource.FREE_TEXT, text=text,
                                              category=category, message_id=message_id)
+
+    async def request_call(self, citizen_id: int, window: str) -> Opening:
+        """A phone call instead of chat, in the time window the citizen picked."""
+        _ = self._alerts.staff_translator
+        label = _(CALL_WINDOWS.get(window, CALL_WINDOWS["any"]))
+        return await self._alerts.raise_case(citizen_id, CaseLevel.REQUEST,
+                                             CaseSource.CALL_REQUEST, text="📞",
+                                             call_window=label)
 
     async def request_human(self, citizen_id: int, message_id: int | None) -> Opening:
         return await self._alerts.raise_case(citizen_id, CaseLevel.REQUEST,

@@ -26,3 +26,14 @@ def follow_up(opening: Opening, urgent: bool) -> Phrase:
 
 def human_reply(opening: Opening) -> Phrase:
     return Phrase(HUMAN_REPLY, {"follow_up": follow_up(opening, urgent=False)})
+
+
+# A requested phone call: the citizen picks a window (their words) and staff read it (theirs).
+CALL_CHOICES = {"morning": N_("A morning (9–12)"), "afternoon": N_("An afternoon (12–15)"),
+                "any": N_("Any time on a weekday")}
+CALL_WINDOWS = {"morning": N_("a morning (9–12)"), "afternoon": N_("an afternoon (12–15)"),
+                "any": N_("any time on a weekday")}
+CALL_INSTEAD = N_("📞 I would rather have a phone call")
+CALL_WHEN = N_("When would a call suit you? A consultant will call you then – you can also "
+               "take the call while out for a walk.")
+CALL_NOTED = N_("Noted: a consultant will call you.")

@@ -21,6 +21,8 @@ from bot.engine.router import DialogRouter
 from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
 from bot.engine.screen import Lines, Phrase, Value, render, render_button
 from bot.engine.storage import SessionStore
+from bot.features.care.service import CareService
+from bot.features.care.wording import CALL_NOTED
 from bot.features.cases import CaseLevel
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.model import CaseSource
@@ -41,14 +43,12 @@ BUSY_RETRY = timedelta(hours=2)
 UNANSWERED_BEFORE_PAUSE_QUESTION = 2
 WHO5_INTERVAL = timedelta(days=28)
 WHO5_TOLERANCE = timedelta(days=2)
-CALL_WINDOWS = {"morning": N_("a morning (9–12)"), "afternoon": N_("an afternoon (12–15)"),
-                "any": N_("any time on a weekday")}
 NOTED = {
     "job_club": N_("Noted: you would like to join a job club. We will write when a place is "
                    "free."),
     "feedback": N_("Noted: you would like feedback on an application or CV. We will tell you "
                    "how to send it."),
-    "call": N_("Noted: a consultant will call you."),
+    "call": CALL_NOTED,
 }
 CONSENT_STATES = ("found", "offers")
 
@@ -56,7 +56,8 @@ CONSENT_STATES = ("found", "offers")
 class CheckinService:
     def __init__(self, spec: DialogSpec, *, sessions: SessionStore, router: DialogRouter,
                  citizens: CitizenStore, store: CheckinStore, scheduler: Scheduler,
-                 outbox: Outbox, alerts: CaseAlerts, texts: Texts, clock: Clock,
+                 outbox: Outbox, alerts: CaseAlerts, care: CareService, texts: Texts,
+                 clock: Clock,
                  schedule: CheckinSchedule, rules: ContactRules) -> None:
         self._sessions = sessions
         self._router = router
@@ -65,6 +66,7 @@ class CheckinService:
         self._scheduler = scheduler
         self._outbox = outbox
         self._alerts = alerts
+        self._care = care
         self._texts = texts
         self._clock = clock
         self._schedule = schedule
@@ -229,10 +231,7 @@ class CheckinService:
         ctx.data.setdefault("noted", []).append("feedback")
 
     async def _request_call(self, ctx: ActionContext) -> None:
-        _ = self._alerts.staff_translator
-        window = _(CALL_WINDOWS.get(ctx.value or "", CALL_WINDOWS["any"]))
-        await self._alerts.raise_case(ctx.subject_id, CaseLevel.REQUEST, CaseSource.CALL_REQUEST,
-                                      text="📞", call_window=window)
+        await self._care.request_call(ctx.subject_id, ctx.value or "any")
         ctx.data.setdefault("noted", []).append("call")
 
     async def _score_who5(self, ctx: ActionContext) -> None:

@@ -1,0 +1,192 @@
+"""`python -m bot` as a real process in webhook mode, against the Bot API emulator.
+
+With WEBHOOK_URL set the bot registers its webhook (setWebhook, with the secret and the update
+kinds it handles), never polls, serves Telegram's POSTs on PORT at the URL's path, turns away
+requests without the right `X-Telegram-Bot-Api-Secret-Token`, and stops cleanly on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.transport.local_api import Fault
+from tests.http_bot_api import HttpBotApi
+from tests.test_process_e2e import command, to
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "123456:WEBHOOKTOKENxxxxxxxxxxxxxxxxx"
+SECRET = "s3cret-value"
+HOOK_PATH = "/telegram-hook"
+EN_USER = 6001
+INTRUDER = 6002
+DA_USER = 6003
+# PTB binds the port only after setWebhook has returned (Updater._start_webhook: _bootstrap,
+# then WebhookServer.serve_forever), so the first POST may still find the port closed.
+LISTEN_DEADLINE_SECONDS = 5.0
+HTTP_TIMEOUT_SECONDS = 5.0
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+@dataclass
+class WebhookBot:
+    proc: subprocess.Popen[bytes]
+    stderr_path: Path
+    exited: threading.Event
+    port: int
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{HOOK_PATH}"
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM, as a process manager would send, and the exit code."""
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.exited.wait(timeout), f"no exit {timeout} s after SIGTERM:\n{self.stderr}"
+        assert self.proc.returncode is not None
+        return self.proc.returncode
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the bot binds it on 0.0.0.0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("0.0.0.0", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def webhook_bot(api: HttpBotApi, tmp_path: Path) -> Iterator[WebhookBot]:
+    """`python -m bot` in an empty directory, in webhook mode, configured by its environment."""
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_BASE_URL": api.base_url,
+        "BOT_API_FILE_URL": api.file_url,
+        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        "LOG_LEVEL": "INFO",
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}{HOOK_PATH}",
+        "PORT": str(port),
+        "WEBHOOK_SECRET": SECRET,
+    }
+    stderr_path = tmp_path / "stderr.log"
+    with (open(tmp_path / "stdout.log", "wb") as out, open(stderr_path, "wb") as err):
+        proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    exited = threading.Event()
+
+    def watch() -> None:
+        code = proc.wait()
+        exited.set()
+        api.abort(f"bot process exited with code {code}")
+
+    threading.Thread(target=watch, name="webhook-bot-watch", daemon=True).start()
+    try:
+        yield WebhookBot(proc, stderr_path, exited, port)
+    except Exception as exc:
+        exc.add_note(f"bot stderr:\n{stderr_path.read_text(errors='replace')}")
+        raise
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        exited.wait(10)
+
+
+def post_update(bot: WebhookBot, update: dict[str, Any], secret: str) -> int:
+    """POST one update as Telegram does; the HTTP status the bot answered with.
+
+    Only a refused connection is retried (the server may not listen yet), within a deadline.
+    """
+    body = json.dumps(update).encode()
+    deadline = time.monotonic() + LISTEN_DEADLINE_SECONDS
+    while True:
+        request = urllib.request.Request(
+            bot.webhook_url, data=body, method="POST",
+            headers={"Content-Type": "application/json",
+                     "X-Telegram-Bot-Api-Secret-Token": secret})
+        try:
+            with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+        except urllib.error.URLError as exc:
+            refused = isinstance(exc.reason, ConnectionRefusedError)
+            if not refused or time.monotonic() >= deadline or bot.exited.is_set():
+                raise
+        time.sleep(0.01)  # port not bound yet: PTB binds it right after setWebhook returns
+
+
+def test_webhook_mode_registers_checks_the_secret_serves_updates_and_stops_cleanly(
+        tmp_path: Path) -> None:
+    with HttpBotApi(token=TOKEN) as api, webhook_bot(api, tmp_path) as bot:
+        # 1. The webhook is registered with the secret and the update kinds the bot handles.
+        hook = api.wait_for_call("setWebhook")
+        assert hook.params.get("url") == bot.webhook_url
+        assert hook.params.get("secret_token") == SECRET
+        assert set(hook.params.get("allowed_updates") or []) >= {
+            "message", "callback_query", "my_chat_member"}
+
+        # 2. A genuine update is accepted and answered.
+        status = post_update(bot, {"update_id": 1, **command(EN_USER, "/start", "en", 1)},
+                             SECRET)
+        assert status == 200
+        api.wait_for_call("sendMessage", to(EN_USER, "Hello, this is"))
+
+        # 3. A forged one (wrong secret) is refused before it reaches any handler.
+        status = post_update(bot, {"update_id": 2, **command(INTRUDER, "/start", "en", 2)},
+                             "not-the-secret")
+        assert status == 403
+
+        # 4. A later genuine update still works (and was handled after the forged one).
+        status = post_update(bot, {"update_id": 3, **command(DA_USER, "/start", "da", 3)},
+                             SECRET)
+        assert status == 200
+        api.wait_for_call("sendMessage", to(DA_USER, "Hej, det er"))
+        assert not [c for c in api.calls if c.chat_id == INTRUDER], "the forged update was served"
+
+        # 5. SIGTERM: a clean exit.
+        code = bot.stop()
+        stderr = bot.stderr
+    assert code == 0, stderr
+    assert "Traceback" not in stderr, stderr
+    assert TOKEN not in stderr and TOKEN.split(":", 1)[1] not in stderr, "the token was logged"
+    methods = [c.method for c in api.calls]
+    assert "getUpdates" not in methods, f"polled in webhook mode: {methods}"
+    assert methods.count("setWebhook") == 1, methods
+
+
+def test_a_refused_webhook_is_one_configuration_line_and_exit_code_2(tmp_path: Path) -> None:
+    with HttpBotApi(token=TOKEN) as api:
+        api.fail(Fault("setWebhook", status=400,
+                           description="Bad Request: bad webhook: An HTTPS URL must be provided"))
+        with webhook_bot(api, tmp_path) as bot:
+            assert bot.exited.wait(20), "the bot should stop at once"
+            stderr = bot.stderr
+    assert bot.proc.returncode == 2, stderr
+    assert stderr.strip().splitlines()[-1].startswith(
+        "configuration error: WEBHOOK_URL: Telegram refused the webhook"), stderr
+    assert "Traceback" not in stderr, stderr

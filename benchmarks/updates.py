@@ -300,7 +300,7 @@ def _watch_texts(app: AppContext) -> dict[str, str]:
     for locale in app.texts.locales:
         _ = app.texts.get(locale)
         watch[_(SORRY)[:40]] = "error reply ('Sorry/Beklager – something went wrong')"
-        watch[_(STALE_BUTTON)[:40]] = "stale-button notice (order within a chat broken?)"
+        watch[_(STALE_BUTTON)[:40]] = "stale-button notice (a press did not fit its chat's state)"
     return watch
 
 

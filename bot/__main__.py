@@ -77,7 +77,7 @@ def _configure_logging(level: str, secrets: Sequence[str]) -> None:
     handler = logging.StreamHandler()
     # A rejected token or webhook is reported as one configuration line by main(); no
     # traceback for it from PTB's start-up retry loop.
-    handler.addFilter(lambda r: not (r.exc_info and isinstance(r.exc_info[1], InvalidToken)
+    handler.addFilter(lambda r: not ((r.exc_info and isinstance(r.exc_info[1], InvalidToken))
                                      or "Bootstrap Set Webhook" in r.getMessage()))
     handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
                                              secrets))

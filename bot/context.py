@@ -17,13 +17,13 @@ from bot.features.audit import AuditLog
 from bot.features.audit.storage import AuditStore
 from bot.features.care.helplines import Helplines, load_helplines
 from bot.features.care.service import CareService
-from bot.features.cases import CaseService, CaseStore
+from bot.features.cases import Case, CaseService, CaseStore
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.hours import OfficeHours
 from bot.features.checkin.service import CheckinService
 from bot.features.checkin.storage import CheckinStore
 from bot.features.checkin.timing import ContactRules
-from bot.features.citizens import CitizenStore
+from bot.features.citizens import Citizen, CitizenStore
 from bot.features.invites import InviteService
 from bot.features.invites.storage import InviteStore
 from bot.features.onboarding.service import OnboardingService
@@ -66,11 +66,35 @@ class AppContext:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with the AppContext typed, so handlers never dig in bot_data."""
+    """CallbackContext with the AppContext typed, so handlers never dig in bot_data.
+
+    PTB builds one context per update and hands it to every handler group, so the citizen
+    behind the update and whether a consultant holds them are looked up once per update.
+    """
+
+    _citizen: Citizen | None
+    _citizen_known: bool
+    _held: Case | None
+    _held_known: bool
 
     @property
     def app(self) -> AppContext:
         return self.bot_data["app"]  # type: ignore[no-any-return]
+
+    async def citizen_for(self, user_id: int) -> Citizen | None:
+        if not getattr(self, "_citizen_known", False):
+            self.remember(await self.app.citizens.by_user(user_id))
+        return self._citizen
+
+    def remember(self, citizen: Citizen | None) -> None:
+        self._citizen = citizen
+        self._citizen_known = True
+
+    async def held_case(self, citizen_id: int) -> Case | None:
+        if not getattr(self, "_held_known", False):
+            self._held = await self.app.cases.held(citizen_id)
+            self._held_known = True
+        return self._held
 
 
 DIALOGS_DIR = PROJECT_ROOT / "dialogs"
@@ -83,6 +107,15 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
     default_classifier()  # read and check the risk lexicons now, not on the first message
     texts = texts or Texts.load(settings.default_locale, settings.timezone)
     db = db or await Database.open(settings.database_path)
+    try:
+        return await _build(settings, clock, texts, db, helplines)
+    except BaseException:
+        await db.close()  # a half-built context must not keep the process alive
+        raise
+
+
+async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
+                 helplines: Helplines) -> AppContext:
     citizens = CitizenStore(db)
     sessions = SessionStore(db)
     invites = InviteService(InviteStore(db), citizens, clock)

@@ -110,7 +110,7 @@ async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
     await staffed.application.process_update(staffed.updates.staff_press(
         STAFF_CHAT, CONSULTANT + 1, claim, message_id=alert_id, first_name="Ole"))
     assert staffed.api.texts(STAFF_CHAT)[-1] == (
-        f"Sag #{case.id} er taget af medarbejder {CONSULTANT}. Vil du overtage den?")
+        f"Sag #{case.id} er taget af Mette. Vil du overtage den?")
     assert staffed.buttons(STAFF_CHAT) == ["🔁 Overtag"]
     assert (await staffed.ctx.cases.get(case.id)).claimed_by == CONSULTANT  # type: ignore[union-attr]
     staffed.clock.advance(minutes=30)

@@ -115,7 +115,6 @@ async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: H
 
     await press(bot, METTE, f"case|return|{case.id}")
     assert bot.api.texts(CITIZEN)[-1].startswith("You are back with the job centre's automated")
-    bot.clock.advance(hours=2)
     await bot.ctx.scheduler.fire_due()
     await bot.drain()
     assert bot.api.texts(CITIZEN)[-1].startswith("Hi! This is your check-in"), "it waited"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.runner import DialogRunner
-from bot.engine.storage import SessionStore
+from bot.engine.storage import Session, SessionStore
 
 
 class DialogRouter:
@@ -24,7 +24,12 @@ class DialogRouter:
 
     async def current(self, subject_id: int) -> DialogRunner:
         """A button from another dialog is then answered as stale by this one."""
+        runner, _session = await self.route(subject_id)
+        return runner
+
+    async def route(self, subject_id: int) -> tuple[DialogRunner, Session | None]:
+        """The citizen's current dialog and its session, read once."""
         session = await self._sessions.load(subject_id)
         if session is None:
-            return self._default
-        return self._runners.get(session.dialog, self._default)
+            return self._default, None
+        return self._runners.get(session.dialog, self._default), session

@@ -72,6 +72,10 @@ class DialogRunner:
     def name(self) -> str:
         return self.spec.name
 
+    def _mine(self, loaded: Session | None) -> Session | None:
+        """A session the caller already read, if it belongs to this dialog (saves a query)."""
+        return loaded if loaded is not None and loaded.dialog == self.name else None
+
     async def session(self, subject_id: int) -> Session | None:
         session = await self._sessions.load(subject_id)
         return session if session and session.dialog == self.name else None
@@ -88,18 +92,20 @@ class DialogRunner:
             await self._binding.actions[name](ctx)
         return await self._settle(session, spec.state, ctx)
 
-    async def current(self, subject_id: int, notice: Phrase | None = None) -> Outcome:
+    async def current(self, subject_id: int, notice: Phrase | None = None, *,
+                      loaded: Session | None = None) -> Outcome:
         """Show the current step again, e.g. after a stale button or a restart."""
-        session = await self.session(subject_id)
+        session = self._mine(loaded) or await self.session(subject_id)
         if session is None:
             return replace(await self.enter(subject_id, "start"), notice=notice)
         screen = await self._screen(subject_id, session)
         return Outcome(screen, moved=False, notice=notice)
 
-    async def press(self, subject_id: int, callback_data: str) -> Outcome:
+    async def press(self, subject_id: int, callback_data: str, *,
+                    loaded: Session | None = None) -> Outcome:
         """A button press; anything not matching the current step is answered as stale."""
         parts = callback_data.split(CALLBACK_SEPARATOR)
-        session = await self.session(subject_id)
+        session = self._mine(loaded) or await self.session(subject_id)
         if session is None or len(parts) != 3 or parts[:2] != [self.name, session.state]:
             return await self.current(subject_id, Phrase(STALE_BUTTON))
         button = self.spec.states[session.state].button(parts[2])
@@ -107,9 +113,10 @@ class DialogRunner:
             return await self.current(subject_id, Phrase(STALE_BUTTON))
         return await self._fire(subject_id, session, button.trigger, button.payload)
 
-    async def text(self, subject_id: int, text: str) -> Outcome:
+    async def text(self, subject_id: int, text: str, *,
+                   loaded: Session | None = None) -> Outcome:
         """Free text: an answer where the step takes one, else a gentle hint and the step again."""
-        session = await self.session(subject_id)
+        session = self._mine(loaded) or await self.session(subject_id)
         if session is None:
             return await self.enter(subject_id, "start")
         state = self.spec.states[session.state]

@@ -2,6 +2,7 @@
 CREATE TABLE staff (
     telegram_user_id INTEGER PRIMARY KEY,
     role             TEXT NOT NULL,          -- admin | coordinator | consultant
+    first_name       TEXT,                   -- as shown to colleagues and citizens
     added_at         TEXT NOT NULL,
     added_by         INTEGER                 -- NULL: bootstrapped from ADMIN_IDS or the CLI
 );

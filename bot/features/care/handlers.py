@@ -55,8 +55,8 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     text = message.text or message.caption or ""
     app = context.app
     assessment = app.care.assess(text)
-    citizen_known = await app.citizens.by_user(update.effective_user.id)  # type: ignore[union-attr]
-    held = citizen_known is not None and await app.workspace.held(citizen_known.id) is not None
+    citizen_known = await context.citizen_for(update.effective_user.id)  # type: ignore[union-attr]
+    held = citizen_known is not None and await context.held_case(citizen_known.id) is not None
     if held and assessment.level is not RiskLevel.URGENT:
         return  # a consultant holds the chat and reads this in the topic
     if assessment.level is RiskLevel.NONE:

@@ -22,7 +22,7 @@ CLAIMED = N_("✋ Claimed by {staff}.")
 TAKEN_OVER = N_("🔁 Taken over by {staff}.")
 RETURNED = N_("↩ Returned to the bot by {staff}.")
 CLOSED_BY = N_("✅ Closed by {staff}.")
-HELD_BY = N_("Case #{case} is held by staff {staff}. Take it over?")
+HELD_BY = N_("Case #{case} is held by {staff}. Take it over?")
 TAKE_OVER_BUTTON = N_("🔁 Take over")
 CASE_CLOSED = N_("✅ Case #{case} is closed.")
 NOT_HELD = N_("Nobody holds case #{case}.")
@@ -31,7 +31,7 @@ NOT_ALLOWED = N_("Only consultants and admins can do that.")
 NO_OPEN_CASES = N_("No open cases.")
 CASE_LINE = N_("#{case} {level} · {citizen} · opened {opened} · {claimed}")
 UNCLAIMED = N_("unclaimed")
-CLAIMED_BY_ID = N_("claimed by staff {staff}")
+CLAIMED_BY_ID = N_("claimed by {staff}")
 NOTIFY_CLAIMED = N_("{staff} from the job centre has seen your message and will get back to "
                     "you here.")
 NOTIFY_RETURNED = N_("You are back with the job centre's automated assistant. Write /human any "
@@ -78,6 +78,7 @@ async def case_button(update: Update, context: BotContext) -> None:
     if not await app.staff.allowed(staff.id, CASEWORK):
         await query.answer(_(NOT_ALLOWED), show_alert=True)
         return
+    await app.staff.seen(staff.id, staff.first_name)
     case = await app.cases.get(case_id)
     if case is None:
         await query.answer(_(UNKNOWN_CASE), show_alert=True)
@@ -101,6 +102,8 @@ async def case_button(update: Update, context: BotContext) -> None:
         if returned is not None:
             await _mark(query, _(RETURNED, staff=staff.first_name), returned, _)
             await _tell_citizen(context, returned, NOTIFY_RETURNED)
+            if returned.citizen_id is not None:
+                await app.checkins.resume(returned.citizen_id)
     elif action == "close":
         await _close(query, context, case)
     else:
@@ -127,7 +130,8 @@ async def _claim(query: CallbackQuery, context: BotContext, case_id: int) -> Non
             return
         await query.answer()
         await send_text(context.bot, query.message.chat.id if query.message else staff.id,
-                        _(HELD_BY, case=case_id, staff=case.claimed_by),
+                        _(HELD_BY, case=case_id,
+                          staff=await app.staff.name_of(case.claimed_by or 0)),
                         InlineKeyboardMarkup([[InlineKeyboardButton(
                             _(TAKE_OVER_BUTTON), callback_data=f"case|takeover|{case_id}")]]))
     else:
@@ -213,8 +217,8 @@ async def list_cases(update: Update, context: BotContext) -> None:
     lines = []
     for case in cases:
         citizen = await app.citizens.by_id(case.citizen_id) if case.citizen_id else None
-        claimed = (_(CLAIMED_BY_ID, staff=case.claimed_by) if case.claimed_by
-                   else _(UNCLAIMED))
+        claimed = (_(CLAIMED_BY_ID, staff=await app.staff.name_of(case.claimed_by))
+                   if case.claimed_by else _(UNCLAIMED))
         lines.append(_(CASE_LINE, case=case.id, level=_(LEVEL_LABELS[case.level]),
                        citizen=citizen_label(citizen, _), opened=_.datetime(case.opened_at),
                        claimed=claimed))
@@ -238,8 +242,8 @@ async def show_case(update: Update, context: BotContext) -> None:
     citizen = await app.citizens.by_id(case.citizen_id) if case.citizen_id else None
     lines = [_(CASE_LINE, case=case.id, level=_(LEVEL_LABELS[case.level]),
                citizen=citizen_label(citizen, _), opened=_.datetime(case.opened_at),
-               claimed=_(CLAIMED_BY_ID, staff=case.claimed_by) if case.claimed_by
-               else _(UNCLAIMED))]
+               claimed=_(CLAIMED_BY_ID, staff=await app.staff.name_of(case.claimed_by))
+               if case.claimed_by else _(UNCLAIMED))]
     if citizen is not None:
         lines += await app.alerts.profile(citizen, _)
         await app.audit.staff_read(user.id, "case_viewed", citizen.id)

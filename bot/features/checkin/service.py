@@ -115,6 +115,12 @@ class CheckinService:
             await self._store.save(status)
             await self._scheduler.set(self.key(citizen_id), KIND, citizen_id, due)
 
+    async def resume(self, citizen_id: int) -> None:
+        """A consultant handed the chat back: a check-in held back meanwhile goes out now."""
+        timer = await self._scheduler.get(self.key(citizen_id))
+        if timer is not None and timer.data.get("held"):
+            await self._scheduler.set(timer.key, KIND, citizen_id, self._clock.now())
+
     def _upcoming(self, citizen: Citizen, slot: int,
                   after: datetime) -> tuple[int, datetime | None]:
         """The first slot from `slot` on that is due after `after` (missed ones are skipped)."""
@@ -138,8 +144,10 @@ class CheckinService:
             return None
         if status.paused_until and status.paused_until > now:
             return Next(status.paused_until)
-        if await self._busy(citizen.id) or await self._alerts.cases.held(citizen.id):
-            return Next(now + BUSY_RETRY)  # a consultant holds the chat: it waits, not lost
+        if await self._alerts.cases.held(citizen.id):
+            return Next(now + BUSY_RETRY, {"held": True})  # waits, is not lost
+        if await self._busy(citizen.id):
+            return Next(now + BUSY_RETRY)
         allowed = self._rules.next_allowed(now, citizen.preferred_time)
         if allowed > now:
             return Next(allowed)

@@ -34,7 +34,12 @@ async def citizen_of(update: Update, context: BotContext) -> Citizen:
     user = update.effective_user
     chat = update.effective_chat
     assert user is not None and chat is not None
-    return await context.app.onboarding.citizen(user.id, chat.id, user.language_code)
+    known = await context.citizen_for(user.id)
+    if known is not None:
+        return known
+    citizen = await context.app.onboarding.citizen(user.id, chat.id, user.language_code)
+    context.remember(citizen)
+    return citizen
 
 
 async def show(update: Update, context: BotContext, reply: Reply) -> None:

@@ -115,16 +115,18 @@ class OnboardingService:
 
     async def press(self, citizen: Citizen, callback_data: str) -> Reply:
         """A button, for whichever dialog the citizen is in now (check-in, onboarding, …)."""
-        runner = await self.router.current(citizen.id)
-        return await self._reply(citizen, await runner.press(citizen.id, callback_data))
+        runner, session = await self.router.route(citizen.id)
+        return await self._reply(citizen, await runner.press(citizen.id, callback_data,
+                                                             loaded=session))
 
     async def text(self, citizen: Citizen, text: str) -> Reply:
-        runner = await self.router.current(citizen.id)
-        return await self._reply(citizen, await runner.text(citizen.id, text))
+        runner, session = await self.router.route(citizen.id)
+        return await self._reply(citizen, await runner.text(citizen.id, text, loaded=session))
 
     async def current(self, citizen: Citizen, notice: Phrase | None = None) -> Reply:
-        runner = await self.router.current(citizen.id)
-        return await self._reply(citizen, await runner.current(citizen.id, notice))
+        runner, session = await self.router.route(citizen.id)
+        return await self._reply(citizen, await runner.current(citizen.id, notice,
+                                                               loaded=session))
 
     def consent_text_version(self, locale: str) -> str:
         """Derived from the exact texts shown, so a reworded consent text gets a new version."""

@@ -40,6 +40,13 @@ class StaffService:
         role = await self.role_of(user_id)
         return role is not None and role in roles
 
+    async def seen(self, user_id: int, first_name: str) -> None:
+        """Remember how a colleague is called, so others see a name rather than a number."""
+        await self._store.set_name(user_id, first_name)
+
+    async def name_of(self, user_id: int) -> str:
+        return await self._store.name(user_id) or str(user_id)
+
     async def add(self, user_id: int, role: Role, by: int | None) -> None:
         await self._store.put(user_id, role, by, self._clock.now())
         await self._audit.record(_actor(by), "staff_added", detail=f"{user_id}:{role}")

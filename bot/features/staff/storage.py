@@ -23,6 +23,15 @@ class StaffStore:
             "ON CONFLICT (telegram_user_id) DO UPDATE SET role = excluded.role",
             (user_id, role, to_db(now), added_by))
 
+    async def set_name(self, user_id: int, first_name: str) -> None:
+        await self._db.execute("UPDATE staff SET first_name = ? WHERE telegram_user_id = ?",
+                               (first_name, user_id))
+
+    async def name(self, user_id: int) -> str | None:
+        row = await self._db.fetch_one("SELECT first_name FROM staff WHERE telegram_user_id = ?",
+                                       (user_id,))
+        return str(row["first_name"]) if row and row["first_name"] else None
+
     async def remove(self, user_id: int) -> bool:
         return await self._db.execute_rowcount("DELETE FROM staff WHERE telegram_user_id = ?",
                                                (user_id,)) > 0

@@ -42,7 +42,7 @@ async def relay_in(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
-    citizen = await context.app.citizens.by_user(user.id)
+    citizen = await context.citizen_for(user.id)
     if citizen is not None:
         await context.app.workspace.relay_in(citizen.id, message.chat.id, message.message_id)
 
@@ -53,8 +53,8 @@ async def silence(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if user is None or chat is None or chat.type != ChatType.PRIVATE:
         return
-    citizen = await context.app.citizens.by_user(user.id)
-    if citizen is None or await context.app.workspace.held(citizen.id) is None:
+    citizen = await context.citizen_for(user.id)
+    if citizen is None or await context.held_case(citizen.id) is None:
         return
     if update.callback_query is not None:
         _ = context.app.texts.get(citizen.locale)

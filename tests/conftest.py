@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from bot.app import App, build_application
@@ -100,8 +102,33 @@ async def stop_harness(harness: Harness) -> None:
     await harness.application.shutdown()
 
 
+async def crash_harness(harness: Harness) -> None:
+    """As with kill -9: no shutdown hook runs, nothing is flushed; the connection is only
+    dropped, so committed rows stay and an open transaction is rolled back."""
+    await harness.ctx.db.close()
+
+
 @pytest.fixture
 async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
     harness = await start_harness(settings, clock)
     yield harness
     await stop_harness(harness)
+
+
+def _sqlite_workers() -> set[threading.Thread]:
+    return {t for t in threading.enumerate()
+            if getattr(t, "_target", None) is aiosqlite.core._connection_worker_thread}
+
+
+@pytest.fixture(autouse=True)
+def no_open_database_connection() -> Iterator[None]:
+    """aiosqlite's worker thread is not a daemon: a connection left open keeps the test
+    process (and CI) alive forever after the last test. Every test must close what it opens;
+    one that does not fails here, and its worker is stopped so the run can still end."""
+    before = _sqlite_workers()
+    yield
+    leaked = [t for t in _sqlite_workers() - before if (t.join(timeout=2), t.is_alive())[1]]
+    for worker in leaked:
+        queue = worker._args[0]  # type: ignore[attr-defined]
+        queue.put_nowait((None, lambda: aiosqlite.core._STOP_RUNNING_SENTINEL))
+    assert not leaked, f"{len(leaked)} database connection(s) left open by this test"

@@ -11,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.features.cases import CaseLevel
 from bot.features.citizens import Purpose
-from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
+from tests.conftest import CITIZEN, Harness, crash_harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
 STAFF_CHAT = -100888
@@ -145,7 +145,7 @@ async def test_restart_between_due_and_sent_neither_loses_nor_duplicates(
     await onboard(first)
     clock.advance(days=2)
     await first.ctx.scheduler.fire_due()  # queued in the outbox; the process dies now
-    del first
+    await crash_harness(first)
 
     second = await start_harness(staffed_settings, clock)
     try:
@@ -168,7 +168,7 @@ async def test_restart_in_the_middle_of_a_check_in_continues_it(
     clock.advance(days=2)
     await run_timers(first)
     await first.tap("Hard")
-    del first
+    await crash_harness(first)
 
     second = await start_harness(staffed_settings, clock)
     try:
@@ -245,20 +245,37 @@ async def who5_checkin(bot: Harness, answers: list[str]) -> list[str]:
     return replies
 
 
+async def test_typing_at_a_buttons_step_reaches_a_consultant_and_moves_on(
+        bot: Harness) -> None:
+    await onboard(bot)
+    bot.clock.advance(days=2)
+    await run_timers(bot)
+    await bot.tap("Good")
+    await bot.tap("Still looking")
+    [reply] = await bot.say("Mostly I need help writing to employers")
+    assert reply.startswith("Is there anything else")
+    await bot.drain()
+    assert "Mostly I need help writing to employers" in bot.api.texts(STAFF_CHAT)[-1]
+
+
 async def test_who5_good_wellbeing_goes_straight_on(bot: Harness) -> None:
     [reply] = await who5_checkin(bot, ["Most of the time"] * 5)
     assert reply.startswith("Is there anything else")
     assert await bot.ctx.cases.list_open() == []
 
 
-async def test_who5_poor_wellbeing_offers_a_talk_which_opens_a_concern_case(
+async def test_who5_poor_wellbeing_opens_a_concern_case_and_offers_a_talk(
         bot: Harness) -> None:
     [offer] = await who5_checkin(bot, ["Most of the time"] * 4 + ["Some of the time"])
     assert "Would you like to talk with a consultant about it?" in offer
-    assert await bot.ctx.cases.list_open() == [], "only if they want it"
-    await bot.tap("Yes, I would like that")
     [case] = await bot.ctx.cases.list_open()
     assert case.level is CaseLevel.CONCERN
+    await bot.drain()
+    assert "WHO-5: 17/25 (68 %)" in bot.api.texts(STAFF_CHAT)[-1]
+    await bot.tap("Yes, I would like that")
+    await bot.drain()
+    assert "vil gerne tale med en rådgiver" in bot.api.texts(STAFF_CHAT)[-1]
+    assert len(await bot.ctx.cases.list_open()) == 1
 
 
 async def test_who5_very_low_opens_a_high_case_and_suggests_the_gp(bot: Harness) -> None:

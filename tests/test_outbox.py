@@ -8,7 +8,7 @@ from bot.config import Settings
 from bot.outbox import Priority
 from bot.outbox.model import Message, Status
 from bot.transport.local_api import Fault
-from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
+from tests.conftest import CITIZEN, Harness, crash_harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
 STAFF = -100500
@@ -111,7 +111,7 @@ async def test_crash_mid_send_never_duplicates_a_check_in_but_resends_an_alert(
     assert checkin is not None and alert is not None
     await first.ctx.outbox.store.mark_sending(checkin)  # the process dies right here
     await first.ctx.outbox.store.mark_sending(alert)
-    del first
+    await crash_harness(first)
 
     second = await start_harness(settings, clock)
     try:
@@ -131,7 +131,7 @@ async def test_restart_during_a_429_back_off_keeps_the_wait(
                          description="Too Many Requests: retry after 30"))
     await queue(first, CITIZEN, "patient")
     await first.drain(follow_time=False)
-    del first
+    await crash_harness(first)
 
     second = await start_harness(settings, clock)
     try:

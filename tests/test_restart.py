@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import Settings
-from tests.conftest import CITIZEN, start_harness, stop_harness
+from tests.conftest import CITIZEN, crash_harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
 
@@ -17,7 +17,7 @@ async def test_citizen_continues_at_the_same_step_after_a_restart(
     await first.say("Mads")
     pending_month = first.button_data("October 2026")
     # Thrown away without a clean shutdown, as with kill -9: the connection is simply dropped.
-    del first
+    await crash_harness(first)
 
     second = await start_harness(settings, clock)
     try:
@@ -42,7 +42,7 @@ async def test_pending_consent_toggles_survive_a_restart(
     await first.say("/start", language_code="en")
     await first.tap("Yes, let me choose")
     await first.tap("Job club")
-    del first
+    await crash_harness(first)
 
     second = await start_harness(settings, clock)
     try:

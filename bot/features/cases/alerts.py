@@ -31,6 +31,7 @@ ALERT = N_("{level} – case #{case}\nCitizen: {citizen}\nCategory: {category}\n
 CALL_WINDOW = N_("Wants a phone call: {window}")
 OUTSIDE_HOURS = N_("Outside consultant hours: the citizen was told a person will be in touch "
                    "on {when}.")
+UPDATE = N_("💬 Case #{case} – {citizen}: «{text}»")
 REALERT = N_("⏰ Case #{case} ({level}) is still unclaimed. {mention}")
 CITIZEN_SHORT = N_("citizen #{id}")
 CITIZEN_DELETED = N_("(erased at the citizen's request)")
@@ -87,12 +88,22 @@ class CaseAlerts:
 
     async def raise_case(self, citizen_id: int, level: CaseLevel, source: CaseSource, *,
                          text: str, category: str | None = None, message_id: int | None = None,
-                         call_window: str | None = None) -> Opening:
+                         call_window: str | None = None, tell_anyway: bool = False) -> Opening:
+        """Open (or raise) the citizen's case and alert staff; with `tell_anyway`, something
+        the citizen said for a consultant reaches the topic even when the case was open."""
         opening = await self.cases.open(citizen_id, level, category, source, message_id,
                                         call_window)
+        citizen = await self._citizens.by_id(citizen_id)
         if opening.alert_staff:
-            citizen = await self._citizens.by_id(citizen_id)
             await self._alert(opening, citizen, text)
+        elif tell_anyway and self._settings.staff_chat_id is not None:
+            _ = self.staff_translator
+            update = _(UPDATE, case=opening.case.id, citizen=citizen_label(citizen, _),
+                       text=text[:ALERT_TEXT_LIMIT])
+            await self._outbox.enqueue(
+                self._settings.staff_chat_id, Message(update, topic_of=citizen_id),
+                priority=_priority(opening.case), kind="case_update",
+                citizen_id=citizen_id)
         return opening
 
     async def _alert(self, opening: Opening, citizen: Citizen | None, text: str) -> None:

@@ -51,6 +51,7 @@ NOTED = {
     "call": CALL_NOTED,
 }
 CONSENT_STATES = ("found", "offers")
+WANTS_TALK = N_("After the wellbeing check: would like to talk with a consultant.")
 
 
 class CheckinService:
@@ -246,20 +247,21 @@ class CheckinService:
         result = score(ctx.data.pop("who5_answers", []))
         await self._store.record_wellbeing(ctx.subject_id, result.raw, result.lowest_item,
                                            ctx.now)
-        if result.very_low:
-            await self._alerts.raise_case(ctx.subject_id, CaseLevel.HIGH, CaseSource.WELLBEING,
+        if result.poor:
+            level = CaseLevel.HIGH if result.very_low else CaseLevel.CONCERN
+            await self._alerts.raise_case(ctx.subject_id, level, CaseSource.WELLBEING,
                                           text=f"WHO-5: {result.raw}/25 ({result.percentage} %)")
 
     async def _request_talk(self, ctx: ActionContext) -> None:
-        last = await self._store.last_wellbeing(ctx.subject_id)
-        text = f"WHO-5: {last[0]}/25" if last else "WHO-5"
+        """They said yes to the talk: the consultant hears it on the case already open."""
         await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
-                                      text=text)
+                                      text=self._texts.get(self._texts.default_locale)(
+                                          WANTS_TALK), tell_anyway=True)
 
     async def _forward_note(self, ctx: ActionContext) -> None:
         """What the citizen wanted to tell us reaches a consultant, never just a table."""
         await self._alerts.raise_case(ctx.subject_id, CaseLevel.REQUEST, CaseSource.CHECKIN_NOTE,
-                                      text=ctx.value or "")
+                                      text=ctx.value or "", tell_anyway=True)
 
     async def _pause(self, ctx: ActionContext) -> None:
         status = await self._answered(ctx.subject_id)

@@ -14,7 +14,7 @@ PURPOSE_LABELS: dict[Purpose, Phrase] = {
     Purpose.FEEDBACK: Phrase(N_("Feedback on applications and CV")),
     Purpose.WEBINARS: Phrase(N_("News about webinars")),
     Purpose.WELLBEING: Phrase(N_("A wellbeing check every 4 weeks (five questions about how "
-                                 "you feel)")),
+                                 "you feel; a consultant sees the result)")),
 }
 
 TIME_LABELS: dict[PreferredTime, Phrase] = {

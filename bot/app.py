@@ -23,6 +23,7 @@ from bot.features.cases.alerts import ALERT_KIND
 from bot.features.cases.handlers import register as register_cases
 from bot.features.citizens.handlers import register as register_citizens
 from bot.features.onboarding.handlers import register as register_onboarding
+from bot.features.privacy.handlers import register as register_privacy
 from bot.features.workspace.handlers import register as register_workspace
 from bot.outbox import OutboxItem
 from bot.outbox.sender import OutboxSender
@@ -61,6 +62,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     register_citizens(application)
     register_cases(application, settings.staff_chat_id)
     register_workspace(application, settings.staff_chat_id)
+    register_privacy(application, settings.staff_chat_id)
     register_care(application)
     register_onboarding(application)
     register_errors(application)

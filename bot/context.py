@@ -28,6 +28,7 @@ from bot.features.invites import InviteService
 from bot.features.invites.storage import InviteStore
 from bot.features.onboarding.service import OnboardingService
 from bot.features.privacy import PrivacyService
+from bot.features.privacy.storage import PrivacyStore
 from bot.features.risk import default_classifier
 from bot.features.staff import StaffService
 from bot.features.staff.storage import StaffStore
@@ -130,7 +131,8 @@ async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
     outbox = Outbox(OutboxStore(db), clock)
     alerts = CaseAlerts(cases, citizens, checkin_store, outbox, audit, texts, settings, clock)
     care = CareService(alerts)
-    privacy = PrivacyService(citizens, sessions, case_store, checkin_store, workspace_store,
+    privacy = PrivacyService(PrivacyStore(db), citizens, sessions, case_store, checkin_store,
+                             workspace_store,
                              outbox, audit, clock, settings.staff_chat_id)
     onboarding = OnboardingService(
         load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
@@ -46,11 +46,23 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 async def send_text(bot: Bot, chat_id: int, text: str,
-                    markup: InlineKeyboardMarkup | None = None) -> None:
+                    markup: InlineKeyboardMarkup | None = None, *,
+                    thread_id: int | None = None) -> None:
     chunks = split_text(text)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+        await bot.send_message(chat_id, chunk, reply_markup=markup if last else None,
+                               message_thread_id=thread_id)
+
+
+def thread_of(message: Message) -> int | None:
+    """The forum topic a message was written in, so an answer lands beside the question."""
+    return message.message_thread_id if message.is_topic_message else None
+
+
+async def reply_here(bot: Bot, message: Message, text: str,
+                     markup: InlineKeyboardMarkup | None = None) -> None:
+    await send_text(bot, message.chat.id, text, markup, thread_id=thread_of(message))
 
 
 async def send_outcome(bot: Bot, chat_id: int, outcome: Outcome, _: Translator) -> None:

@@ -40,12 +40,8 @@ async def press(bot: Harness, user: int, data: str, name: str = "Mette") -> None
 
 
 async def write_in_topic(bot: Harness, user: int, text: str, thread: int) -> None:
-    update = bot.updates.staff_message(STAFF_CHAT, user, text)
-    assert update.message is not None
-    update.message._unfreeze()
-    update.message.message_thread_id = thread
-    update.message.is_topic_message = True
-    await bot.application.process_update(update)
+    await bot.application.process_update(
+        bot.updates.staff_message(STAFF_CHAT, user, text, thread=thread))
 
 
 def calls(bot: Harness, method: str, chat: int) -> list[dict[str, object]]:

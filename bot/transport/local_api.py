@@ -32,6 +32,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     ok: bool = True
+    files: dict[str, bytes] = field(default_factory=dict)  # uploads, by their attach name
 
     @property
     def chat_id(self) -> int | None:
@@ -82,15 +83,20 @@ class LocalBotApi(BaseRequest):
                          pool_timeout: object = None) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
         if request_data is not None:
             request_data.json_payload  # noqa: B018 - encode as the real client does
             params = dict(request_data.parameters)
-        return self.handle(api_method, params)
+            for name, part in (request_data.multipart_data or {}).items():
+                content = part[1]
+                files[name] = content if isinstance(content, bytes) else content.read()
+        return self.handle(api_method, params, files)
 
-    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+    def handle(self, method: str, params: dict[str, Any],
+               files: dict[str, bytes] | None = None) -> tuple[int, bytes]:
         """Answer one Bot API call synchronously; also serves the HTTP emulator in tests."""
         fault = self._take_fault(method, params.get("chat_id"))
-        call = ApiCall(method, params, ok=fault is None)
+        call = ApiCall(method, params, ok=fault is None, files=files or {})
         self.calls.append(call)
         if fault is not None:
             if fault.network:

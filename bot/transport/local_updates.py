@@ -70,13 +70,15 @@ class UpdateFactory:
         }})
 
     def staff_message(self, chat_id: int, user_id: int, text: str,
-                      first_name: str = "Staff") -> Update:
-        """A message in the staff supergroup."""
+                      first_name: str = "Staff", thread: int | None = None) -> Update:
+        """A message in the staff supergroup; in a forum topic when `thread` is given."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": self.date, "text": text,
             "chat": {"id": chat_id, "type": "supergroup", "title": "Staff", "is_forum": True},
             "from": self._user(user_id, "da", first_name),
         }
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
         if _COMMAND.match(text):
             message["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(text.split()[0])}]

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -15,7 +21,7 @@ from bot.features.cases.model import Case
 from bot.features.cases.service import ClaimResult
 from bot.features.staff.service import ANY_STAFF, CASEWORK
 from bot.i18n import N_, Translator
-from bot.views import send_text
+from bot.views import reply_here, send_text
 
 log = logging.getLogger(__name__)
 CLAIMED = N_("✋ Claimed by {staff}.")
@@ -129,11 +135,13 @@ async def _claim(query: CallbackQuery, context: BotContext, case_id: int) -> Non
             await query.answer()
             return
         await query.answer()
-        await send_text(context.bot, query.message.chat.id if query.message else staff.id,
-                        _(HELD_BY, case=case_id,
-                          staff=await app.staff.name_of(case.claimed_by or 0)),
-                        InlineKeyboardMarkup([[InlineKeyboardButton(
-                            _(TAKE_OVER_BUTTON), callback_data=f"case|takeover|{case_id}")]]))
+        held_by = _(HELD_BY, case=case_id, staff=await app.staff.name_of(case.claimed_by or 0))
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+            _(TAKE_OVER_BUTTON), callback_data=f"case|takeover|{case_id}")]])
+        if isinstance(query.message, Message):
+            await reply_here(context.bot, query.message, held_by, markup)
+        else:
+            await send_text(context.bot, staff.id, held_by, markup)
     else:
         await query.answer(_(UNKNOWN_CASE), show_alert=True)
 
@@ -209,10 +217,10 @@ async def list_cases(update: Update, context: BotContext) -> None:
         return
     _ = app.alerts.staff_translator
     cases = await app.cases.list_open()
-    chat_id = app.settings.staff_chat_id
-    assert chat_id is not None
+    message = update.effective_message
+    assert message is not None
     if not cases:
-        await send_text(context.bot, chat_id, _(NO_OPEN_CASES))
+        await reply_here(context.bot, message, _(NO_OPEN_CASES))
         return
     lines = []
     for case in cases:
@@ -222,7 +230,7 @@ async def list_cases(update: Update, context: BotContext) -> None:
         lines.append(_(CASE_LINE, case=case.id, level=_(LEVEL_LABELS[case.level]),
                        citizen=citizen_label(citizen, _), opened=_.datetime(case.opened_at),
                        claimed=claimed))
-    await send_text(context.bot, chat_id, "\n".join(lines))
+    await reply_here(context.bot, message, "\n".join(lines))
 
 
 async def show_case(update: Update, context: BotContext) -> None:
@@ -232,12 +240,12 @@ async def show_case(update: Update, context: BotContext) -> None:
     if user is None or not await app.staff.allowed(user.id, CASEWORK):
         return
     _ = app.alerts.staff_translator
-    chat_id = app.settings.staff_chat_id
-    assert chat_id is not None
+    message = update.effective_message
+    assert message is not None
     raw = context.args[0] if context.args else ""
     case = await app.cases.get(int(raw)) if raw.isdigit() else None
     if case is None:
-        await send_text(context.bot, chat_id, _(CASE_USAGE))
+        await reply_here(context.bot, message, _(CASE_USAGE))
         return
     citizen = await app.citizens.by_id(case.citizen_id) if case.citizen_id else None
     lines = [_(CASE_LINE, case=case.id, level=_(LEVEL_LABELS[case.level]),
@@ -248,7 +256,7 @@ async def show_case(update: Update, context: BotContext) -> None:
         lines += await app.alerts.profile(citizen, _)
         await app.audit.staff_read(user.id, "case_viewed", citizen.id)
     lines += [f"// {note}" for note in await app.workspace.store.notes(case.id)]
-    await send_text(context.bot, chat_id, "\n".join(lines), case_markup(case, _))
+    await reply_here(context.bot, message, "\n".join(lines), case_markup(case, _))
 
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

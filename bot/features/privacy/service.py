@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
-from bot.clock import Clock
+from bot.clock import Clock, to_db
 from bot.engine.screen import Day, Lines, Phrase, Plural, Value
 from bot.engine.storage import SessionStore
 from bot.features.audit import AuditLog
@@ -18,6 +19,7 @@ from bot.features.citizens.labels import (
     unemployed_since_value,
 )
 from bot.features.citizens.model import Citizen, ConsentRecord
+from bot.features.privacy.storage import PrivacyStore
 from bot.features.workspace.storage import WorkspaceStore
 from bot.i18n import N_
 from bot.outbox import Outbox, Priority
@@ -31,13 +33,17 @@ AUDIT_WORDS = {
     "case_taken_over": Phrase(N_("another consultant took over your case")),
     "case_closed": Phrase(N_("a consultant closed your case")),
     "call": Phrase(N_("a consultant noted a phone call with you")),
+    "data_looked_up": Phrase(N_("a consultant looked at what we store about you")),
+    "data_exported": Phrase(N_("the job centre made a copy of everything we store about you")),
 }
 
 
 class PrivacyService:
-    def __init__(self, citizens: CitizenStore, sessions: SessionStore, cases: CaseStore,
-                 checkins: CheckinStore, topics: WorkspaceStore, outbox: Outbox,
-                 audit: AuditLog, clock: Clock, staff_chat_id: int | None) -> None:
+    def __init__(self, store: PrivacyStore, citizens: CitizenStore, sessions: SessionStore,
+                 cases: CaseStore, checkins: CheckinStore, topics: WorkspaceStore,
+                 outbox: Outbox, audit: AuditLog, clock: Clock,
+                 staff_chat_id: int | None) -> None:
+        self._store = store
         self._citizens = citizens
         self._sessions = sessions
         self._cases = cases
@@ -117,6 +123,27 @@ class PrivacyService:
             Phrase(N_("To withdraw all consents use /stop; to erase everything use /delete.")),
         ]
         return Lines(tuple(lines))
+
+    async def staff_lookup(self, staff_user_id: int, citizen_id: int) -> Value | None:
+        """What the citizen sees in /mydata, for a consultant; logged first, so the citizen
+        finds this very look-up in their own /mydata."""
+        if await self._citizens.by_id(citizen_id) is None:
+            return None
+        await self._audit.staff_read(staff_user_id, "data_looked_up", citizen_id)
+        return await self.describe(citizen_id)
+
+    async def export(self, staff_user_id: int, citizen_id: int) -> bytes | None:
+        """Every stored row about the citizen and the audit trail, as JSON (a data-access
+        request answered in full); the export itself is logged."""
+        rows = await self._store.rows_about(citizen_id)
+        if not rows["citizens"]:
+            return None
+        await self._audit.staff_read(staff_user_id, "data_exported", citizen_id)
+        trail = [{"at": to_db(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
+                 for e in await self._audit.for_citizen(citizen_id)]
+        document = {"citizen_no": citizen_id, "exported_at": to_db(self._clock.now()),
+                    "tables": rows, "audit_log": trail}
+        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
     async def _checkin_lines(self, citizen_id: int) -> list[Value]:
         lines: list[Value] = []

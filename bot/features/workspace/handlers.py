@@ -18,7 +18,7 @@ from bot.features.staff import Role
 from bot.features.staff.service import ANY_STAFF
 from bot.features.workspace.service import StaffWrite
 from bot.i18n import N_
-from bot.views import send_text
+from bot.views import reply_here
 
 RELAY_GROUP = -20  # before risk reading (-10): everything a citizen sends reaches the topic
 SILENCE_GROUP = -5  # after risk reading: the urgent safety reply still goes out
@@ -153,7 +153,7 @@ async def staff_command(update: Update, context: BotContext) -> None:
 async def _answer(update: Update, context: BotContext, text: str) -> None:
     message = update.effective_message
     assert message is not None
-    await send_text(context.bot, message.chat.id, text)
+    await reply_here(context.bot, message, text)
 
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,40 @@
+"""Every row stored about one citizen, read from the schema itself.
+
+The export follows the foreign keys instead of a hand-kept list of tables, so a table that a
+later feature adds (with a ``citizen_id`` or a ``case_id`` column) is in the export at once.
+The audit log keys on the citizen *number* (it outlives the row) and is read by ``AuditLog``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.db import Database
+
+
+class PrivacyStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def rows_about(self, citizen_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Table name → that citizen's rows (and the rows of their cases), as plain values."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        citizen = await self._db.fetch_all("SELECT * FROM citizens WHERE id = ?", (citizen_id,))
+        found["citizens"] = [dict(r) for r in citizen]
+        for table in await self._db.table_names():
+            if table == "citizens":
+                continue
+            columns = {str(r["name"]) for r in
+                       await self._db.fetch_all(f"PRAGMA table_info({table})")}
+            if "citizen_id" in columns:
+                rows = await self._db.fetch_all(
+                    f"SELECT * FROM {table} WHERE citizen_id = ? ORDER BY rowid", (citizen_id,))
+            elif "case_id" in columns:
+                rows = await self._db.fetch_all(
+                    f"SELECT * FROM {table} WHERE case_id IN "
+                    f"(SELECT id FROM cases WHERE citizen_id = ?) ORDER BY rowid", (citizen_id,))
+            else:
+                continue
+            if rows:
+                found[table] = [dict(r) for r in rows]
+        return found

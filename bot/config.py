@@ -80,6 +80,7 @@ class Settings:
     staff_chat_id: int | None = None
     admin_ids: frozenset[int] = frozenset()
     default_locale: str = "da"
+    staff_locale: str | None = None  # None: the default locale
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Copenhagen"))
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
@@ -115,6 +116,9 @@ class Settings:
         locale = get.str("DEFAULT_LOCALE") or "da"
         if locale not in SUPPORTED_LOCALES:
             raise ConfigError(f"DEFAULT_LOCALE: must be one of {', '.join(SUPPORTED_LOCALES)}")
+        staff_locale = get.str("STAFF_LOCALE") or locale
+        if staff_locale not in SUPPORTED_LOCALES:
+            raise ConfigError(f"STAFF_LOCALE: must be one of {', '.join(SUPPORTED_LOCALES)}")
         tz_name = get.str("TIMEZONE") or "Europe/Copenhagen"
         try:
             tz = ZoneInfo(tz_name)
@@ -143,6 +147,7 @@ class Settings:
             staff_chat_id=get.int("STAFF_CHAT_ID", None),
             admin_ids=get.int_set("ADMIN_IDS"),
             default_locale=locale,
+            staff_locale=staff_locale,
             timezone=tz,
             webhook_url=get.url("WEBHOOK_URL"),
             webhook_secret=get.str("WEBHOOK_SECRET"),

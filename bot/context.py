@@ -106,7 +106,8 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
     """Open the database, load texts and dialogs, and validate it all before the first update."""
     helplines = load_helplines(settings.help_numbers_file)
     default_classifier()  # read and check the risk lexicons now, not on the first message
-    texts = texts or Texts.load(settings.default_locale, settings.timezone)
+    texts = texts or Texts.load(settings.default_locale, settings.timezone,
+                               settings.staff_locale)
     db = db or await Database.open(settings.database_path)
     try:
         return await _build(settings, clock, texts, db, helplines)

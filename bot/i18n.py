@@ -78,12 +78,14 @@ class Translator:
 class Texts:
     """All catalogues, loaded once; hands out a Translator per locale."""
 
-    def __init__(self, translators: dict[str, Translator], default_locale: str) -> None:
+    def __init__(self, translators: dict[str, Translator], default_locale: str,
+                 staff_locale: str | None = None) -> None:
         self._translators = translators
         self.default_locale = default_locale
+        self.staff_locale = staff_locale or default_locale
 
     @classmethod
-    def load(cls, default_locale: str, timezone: tzinfo,
+    def load(cls, default_locale: str, timezone: tzinfo, staff_locale: str | None = None,
              locales_dir: Path = LOCALES_DIR) -> Texts:
         translators: dict[str, Translator] = {}
         for code in SUPPORTED_LOCALES:
@@ -94,7 +96,7 @@ class Texts:
             write_mo(buffer, catalog)
             buffer.seek(0)
             translators[code] = Translator(code, Translations(fp=buffer), timezone)
-        return cls(translators, default_locale)
+        return cls(translators, default_locale, staff_locale)
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -105,6 +107,11 @@ class Texts:
 
     def get(self, locale: str | None) -> Translator:
         return self._translators.get(locale or "", self._translators[self.default_locale])
+
+    @property
+    def staff(self) -> Translator:
+        """What the bot writes in the staff chat: STAFF_LOCALE, or else the default."""
+        return self._translators[self.staff_locale]
 
     def locale_for_language_code(self, language_code: str | None) -> str:
         """Telegram's language_code ('da', 'en-GB', 'de') to a supported locale."""

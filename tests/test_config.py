@@ -29,12 +29,15 @@ def test_full_configuration_is_read() -> None:
     assert settings.staff_chat_id == -100123
     assert settings.admin_ids == frozenset({1, 2, 3})
     assert settings.log_level == "DEBUG"
+    assert settings.staff_locale == "en", "the staff chat follows DEFAULT_LOCALE unless set"
+    assert Settings.from_env({"STAFF_LOCALE": "da", "DEFAULT_LOCALE": "en"}).staff_locale == "da"
     assert "ABCDEFG" not in repr(settings), "the token never shows in a repr"
 
 
 @pytest.mark.parametrize(("name", "value"), [
     ("BOT_TOKEN", "not-a-token"), ("STAFF_CHAT_ID", "staff"), ("ADMIN_IDS", "1,two"),
-    ("DEFAULT_LOCALE", "de"), ("TIMEZONE", "Mars/Olympus"), ("PORT", "70000"),
+    ("DEFAULT_LOCALE", "de"), ("STAFF_LOCALE", "fr"), ("TIMEZONE", "Mars/Olympus"),
+    ("PORT", "70000"),
     ("BOT_API_BASE_URL", "ftp://x"), ("LOG_LEVEL", "LOUD"),
 ])
 def test_wrong_value_names_the_variable(name: str, value: str) -> None:

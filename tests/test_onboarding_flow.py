@@ -10,7 +10,7 @@ async def test_start_greets_in_danish_and_says_contact_is_voluntary(bot: Harness
     [greeting] = await bot.say("/start", language_code="da")
     assert "Jobcenter Testby" in greeting
     assert "frivillig" in greeting
-    assert "ingen betydning for din dagpenge eller kontanthjælp" in greeting
+    assert "ingen betydning for dine dagpenge eller din kontanthjælp" in greeting
     assert "der bliver ikke skrevet noget i din sag" in greeting
     assert bot.buttons() == ["Ja, lad mig vælge", "Nej tak"]
 

@@ -95,6 +95,22 @@ async def test_a_wrong_case_number_gets_the_usage_line(bot: Harness) -> None:
     assert bot.api.texts(STAFF_CHAT)[-1].startswith("Brug: /mydata")
 
 
+async def test_staff_locale_sets_the_language_of_the_staff_chat(
+        settings: Settings, clock: FakeClock) -> None:
+    bot = await start_harness(replace(settings, staff_chat_id=STAFF_CHAT, staff_locale="en"),
+                              clock)
+    try:
+        await bot.say("/human", language_code="da")
+        await bot.drain()
+        [header] = bot.api.sent(STAFF_CHAT)
+        buttons = [b["text"] for row in header.params["reply_markup"]["inline_keyboard"]
+                   for b in row]
+        assert buttons == ["✋ Claim", "↩ Return to bot", "✅ Close"]
+        assert "Language: Dansk · joined" in header.params["text"]
+    finally:
+        await stop_harness(bot)
+
+
 async def citizen_no(bot: Harness) -> int:
     citizen = await bot.ctx.citizens.by_user(CITIZEN)
     assert citizen is not None

@@ -83,8 +83,7 @@ class CaseAlerts:
 
     @property
     def staff_translator(self) -> Translator:
-        """Staff read the job centre's default language."""
-        return self._texts.get(self._settings.default_locale)
+        return self._texts.staff
 
     async def raise_case(self, citizen_id: int, level: CaseLevel, source: CaseSource, *,
                          text: str, category: str | None = None, message_id: int | None = None,

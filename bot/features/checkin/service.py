@@ -255,8 +255,7 @@ class CheckinService:
     async def _request_talk(self, ctx: ActionContext) -> None:
         """They said yes to the talk: the consultant hears it on the case already open."""
         await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
-                                      text=self._texts.get(self._texts.default_locale)(
-                                          WANTS_TALK), tell_anyway=True)
+                                      text=self._texts.staff(WANTS_TALK), tell_anyway=True)
 
     async def _forward_note(self, ctx: ActionContext) -> None:
         """What the citizen wanted to tell us reaches a consultant, never just a table."""

@@ -179,7 +179,7 @@ class OnboardingService:
             await self._citizens.update(ctx.subject_id, locale=ctx.value)
 
     async def _delete_citizen(self, ctx: ActionContext) -> None:
-        notice = self._texts.get(self._texts.default_locale)(ERASED_NOTICE)
+        notice = self._texts.staff(ERASED_NOTICE)
         await self._privacy.erase(ctx.subject_id, notice)
         ctx.forget = True
 

@@ -12,6 +12,10 @@ concurrency, order within a chat) are part of what is measured. Both talk to the
 * echo (ChatOrdered): the same echo on our `ChatOrderedProcessor`.
 * full path: `bot.app.build_application` on a fresh temp SQLite file — dispatch, the dialog
   engine, the SQL reads and writes, rendering and the Bot API calls a citizen would cause.
+* replay (no logic): for each update, exactly the Bot API calls the full path made for it
+  (recorded in the last full-path run), on `ChatOrderedProcessor`, with no database, dialog
+  or rendering. Its ratio to the echo is the ceiling for any bot that has to say what ours
+  says; full ÷ replay is the share of time our own code leaves.
 
 Absolute numbers vary a lot between runs on a small machine; compare the ratio, which is
 taken per repeat (the variants run back to back) and summarised by its median.
@@ -32,17 +36,19 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -62,7 +68,10 @@ WARMUP_USER_BASE = 900_000  # separate citizens for the warm-up
 ECHO_PTB = "echo (PTB default)"
 ECHO_OURS = "echo (ChatOrdered)"
 FULL = "full path"
-VARIANTS = (ECHO_PTB, ECHO_OURS, FULL)
+REPLAY = "replay (no logic)"
+VARIANTS = (ECHO_PTB, ECHO_OURS, FULL, REPLAY)  # the replay needs a full-path run before it
+CURRENT_UPDATE: ContextVar[int | None] = ContextVar("current_update", default=None)
+Recording = dict[int, list[tuple[str, dict[str, Any]]]]
 
 # ---------------------------------------------------------------------------------------------
 # The workload: per chat, an opening that walks onboarding, then a cycle through the menu.
@@ -160,9 +169,12 @@ class CallTally(list[ApiCall]):
         self.methods: Counter[str] = Counter()
         self.flagged: Counter[str] = Counter()
         self.watch: dict[str, str] = {}  # text fragment -> what it means
+        self.recording: Recording | None = None  # update id -> the calls it caused
 
     def append(self, call: ApiCall) -> None:
         self.methods[call.method] += 1
+        if self.recording is not None and (update_id := CURRENT_UPDATE.get()) is not None:
+            self.recording.setdefault(update_id, []).append((call.method, call.params))
         if self.watch:
             text = call.params.get("text")
             if isinstance(text, str):
@@ -219,6 +231,30 @@ def build_echo(api: LocalBotApi, processor: BaseUpdateProcessor | bool) -> Appli
     return application
 
 
+async def mark_update(update: Update, context: Any) -> None:
+    """First handler of the full path: later Bot API calls in this task belong to `update`."""
+    CURRENT_UPDATE.set(update.update_id)
+
+
+def build_replay(api: LocalBotApi, recording: Recording) -> Application:  # type: ignore[type-arg]
+    async def replay(update: Update, context: Any) -> None:
+        for method, params in recording.get(update.update_id, ()):
+            result = await context.bot._post(method, api_kwargs=dict(params))
+            if isinstance(result, dict) and "message_id" in result:
+                Message.de_json(result, context.bot)  # as the typed methods would
+
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .request(api)
+        .get_updates_request(api)
+        .concurrent_updates(ChatOrderedProcessor())
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, replay))
+    return application
+
+
 @dataclass
 class Run:
     variant: str
@@ -255,13 +291,18 @@ async def feed(application: Application,  # type: ignore[type-arg]
 
 
 async def run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
-                      log: ProblemLog) -> Run:
+                      log: ProblemLog, recording: Recording) -> Run:
     tally = CallTally()
     api = LocalBotApi(calls=tally)
     full = variant == FULL
     if full:
         settings = Settings(token=TOKEN, database_path=workdir / "bench.db")
         application = build_application(settings, request=api, clock=None, background=False)
+        application.add_handler(TypeHandler(Update, mark_update), group=-1000)
+        recording.clear()
+        tally.recording = recording
+    elif variant == REPLAY:
+        application = build_replay(api, recording)
     else:
         processor = ChatOrderedProcessor() if variant == ECHO_OURS else True
         application = build_echo(api, processor)
@@ -312,7 +353,8 @@ def _check_calls(variant: str, plan: Plan, methods: Counter[str], flagged: Count
     n = len(plan.steps)
     # every update ends in exactly one message sent or edited in place (none is split);
     # seeing all of them proves update_queue.join() waited for the processing to finish
-    shown = methods["sendMessage"] + (methods["editMessageText"] if variant == FULL else 0)
+    shown = methods["sendMessage"] + (methods["editMessageText"]
+                                      if variant in (FULL, REPLAY) else 0)
     if shown != n:
         problems.append(f"expected {n} messages shown, counted {shown}")
     if methods["answerCallbackQuery"] != plan.presses:
@@ -351,13 +393,16 @@ async def measure(args: argparse.Namespace, emit: Callable[[str], None]) -> dict
     log = ProblemLog()
     logging.getLogger().addHandler(log)
     runs: dict[str, list[Run]] = {v: [] for v in VARIANTS}
+    recording: Recording = {}
     try:
         for repeat in range(args.repeat):
-            # rotate the order so slow drift of the machine hits every variant alike
-            order = VARIANTS[repeat % 3:] + VARIANTS[:repeat % 3]
+            # rotate the order so slow drift of the machine hits every variant alike (the
+            # echoes move; the replay always follows a full-path run, which it replays)
+            echoes = (ECHO_PTB, ECHO_OURS)[repeat % 2:] + (ECHO_PTB, ECHO_OURS)[:repeat % 2]
+            order = ((*echoes, FULL, REPLAY) if repeat % 2 == 0 else (FULL, REPLAY, *echoes))
             for variant in order:
                 with tempfile.TemporaryDirectory(prefix="bench-updates-") as tmp:
-                    run = await run_variant(variant, plan, warmup, Path(tmp), log)
+                    run = await run_variant(variant, plan, warmup, Path(tmp), log, recording)
                 runs[variant].append(run)
                 emit(f"  run {repeat + 1}/{args.repeat}  {variant:<20} {run.rate:>6.0f} u/s"
                      f"  {run.cpu_us:>5.0f} CPU µs/update  ({run.seconds:.2f} s)"
@@ -390,6 +435,14 @@ def report(runs: dict[str, list[Run]]) -> str:
         lines.append(f"full/{echo:<19}: {median:.2f} (median of per-repeat ratios: "
                      + " ".join(f"{r:.2f}" for r in ratios)
                      + f"; best/best {best:.2f}; by CPU time {cpu:.2f})")
+    replay = runs[REPLAY]
+    ceiling = statistics.median(r.rate / e.rate for r, e in zip(replay, runs[ECHO_PTB],
+                                                                 strict=True))
+    ours = statistics.median(f.rate / r.rate for f, r in zip(full, replay, strict=True))
+    lines.append(f"replay/{ECHO_PTB:<17}: {ceiling:.2f} (the ceiling: same Bot API calls, "
+                 "no logic)")
+    lines.append(f"full/replay{'':<16}: {ours:.2f} (time left to everything but Telegram "
+                 "traffic)")
     problems = [f"{r.variant}: {p}" for rs in runs.values() for r in rs for p in r.problems]
     lines.append("")
     if problems:

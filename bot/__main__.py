@@ -1,4 +1,4 @@
-"""`python -m bot [run | console | migrate | invite | i18n]` – one thing each."""
+"""`python -m bot [run | console | migrate | invite | staff | audit | i18n]` – one thing each."""
 
 from __future__ import annotations
 

@@ -1,0 +1,15 @@
+"""The benchmark still runs and its own checks pass (speed itself is never asserted here)."""
+
+from __future__ import annotations
+
+from benchmarks.updates import FULL, REPLAY, VARIANTS, measure, parse_args, report
+
+
+async def test_a_small_benchmark_run_passes_its_checks() -> None:
+    lines: list[str] = []
+    runs = await measure(parse_args(["--updates", "60", "--chats", "6", "--repeat", "2",
+                                     "--warmup", "0"]), lines.append)
+    assert set(runs) == set(VARIANTS) and all(len(r) == 2 for r in runs.values())
+    assert [p for rs in runs.values() for r in rs for p in r.problems] == []
+    assert runs[REPLAY][0].methods == runs[FULL][0].methods, "the replay repeats every call"
+    assert "checks passed" in report(runs)

@@ -50,7 +50,7 @@ class BotProcess:
 
 
 @contextmanager
-def bot_process(api: HttpBotApi, tmp_path: Path) -> Iterator[BotProcess]:
+def bot_process(api: HttpBotApi, tmp_path: Path, **extra_env: str) -> Iterator[BotProcess]:
     """`python -m bot` in an empty directory, configured only by its environment."""
     workdir = tmp_path / "run"
     workdir.mkdir()
@@ -63,6 +63,7 @@ def bot_process(api: HttpBotApi, tmp_path: Path) -> Iterator[BotProcess]:
         "BOT_API_FILE_URL": api.file_url,
         "DATABASE_PATH": str(tmp_path / "bot.db"),
         "LOG_LEVEL": "INFO",
+        **extra_env,
     }
     stderr_path = tmp_path / "stderr.log"
     with (open(tmp_path / "stdout.log", "wb") as out, open(stderr_path, "wb") as err):

@@ -92,10 +92,10 @@ class CaseAlerts:
         the citizen said for a consultant reaches the topic even when the case was open."""
         opening = await self.cases.open(citizen_id, level, category, source, message_id,
                                         call_window)
-        citizen = await self._citizens.by_id(citizen_id)
         if opening.alert_staff:
-            await self._alert(opening, citizen, text)
+            await self._alert(opening, await self._citizens.by_id(citizen_id), text)
         elif tell_anyway and self._settings.staff_chat_id is not None:
+            citizen = await self._citizens.by_id(citizen_id)
             _ = self.staff_translator
             update = _(UPDATE, case=opening.case.id, citizen=citizen_label(citizen, _),
                        text=text[:ALERT_TEXT_LIMIT])

@@ -115,9 +115,15 @@ async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
     await stop_harness(harness)
 
 
+# aiosqlite internals (0.22); should a later release rename them, the guard below stands aside
+_WORKER = getattr(aiosqlite.core, "_connection_worker_thread", None)
+_STOP = getattr(aiosqlite.core, "_STOP_RUNNING_SENTINEL", None)
+
+
 def _sqlite_workers() -> set[threading.Thread]:
-    return {t for t in threading.enumerate()
-            if getattr(t, "_target", None) is aiosqlite.core._connection_worker_thread}
+    if _WORKER is None:
+        return set()
+    return {t for t in threading.enumerate() if getattr(t, "_target", None) is _WORKER}
 
 
 @pytest.fixture(autouse=True)
@@ -130,5 +136,5 @@ def no_open_database_connection() -> Iterator[None]:
     leaked = [t for t in _sqlite_workers() - before if (t.join(timeout=2), t.is_alive())[1]]
     for worker in leaked:
         queue = worker._args[0]  # type: ignore[attr-defined]
-        queue.put_nowait((None, lambda: aiosqlite.core._STOP_RUNNING_SENTINEL))
+        queue.put_nowait((None, lambda: _STOP))
     assert not leaked, f"{len(leaked)} database connection(s) left open by this test"

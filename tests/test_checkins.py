@@ -315,3 +315,13 @@ async def test_mydata_tells_what_check_ins_and_wellbeing_checks_keep(bot: Harnes
     [reply] = await bot.say("/mydata")
     assert "Short check-in answers: 2 (the newest from 4 January 2027)." in reply
     assert "Your latest wellbeing check (4 January 2027): 20 of 25 points." in reply
+
+
+async def test_a_note_typed_while_a_case_is_open_reaches_the_topic_once(bot: Harness) -> None:
+    await who5_checkin(bot, ["Most of the time"] * 4 + ["Some of the time"])
+    await bot.drain()
+    before = len(bot.api.calls)
+    await bot.say("I would rather talk about money worries")
+    await bot.drain()
+    to_staff = [c for c in bot.api.calls[before:] if c.chat_id == STAFF_CHAT]
+    assert [c.method for c in to_staff] == ["copyMessage"], "the relayed message, nothing twice"

@@ -88,8 +88,8 @@ class CaseAlerts:
     async def raise_case(self, citizen_id: int, level: CaseLevel, source: CaseSource, *,
                          text: str, category: str | None = None, message_id: int | None = None,
                          call_window: str | None = None, tell_anyway: bool = False) -> Opening:
-        """Open (or raise) the citizen's case and alert staff; with `tell_anyway`, something
-        the citizen said for a consultant reaches the topic even when the case was open."""
+        """Open (or raise) the citizen's case and alert staff. With `tell_anyway`, a wish the
+        citizen gave by button (buttons are not relayed) reaches the topic of an open case."""
         opening = await self.cases.open(citizen_id, level, category, source, message_id,
                                         call_window)
         if opening.alert_staff:

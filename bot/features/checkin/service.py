@@ -258,9 +258,10 @@ class CheckinService:
                                       text=self._texts.staff(WANTS_TALK), tell_anyway=True)
 
     async def _forward_note(self, ctx: ActionContext) -> None:
-        """What the citizen wanted to tell us reaches a consultant, never just a table."""
+        """What the citizen wanted to tell us reaches a consultant, never just a table: in the
+        alert of a new case, or (with a case open) as the relayed message itself."""
         await self._alerts.raise_case(ctx.subject_id, CaseLevel.REQUEST, CaseSource.CHECKIN_NOTE,
-                                      text=ctx.value or "", tell_anyway=True)
+                                      text=ctx.value or "")
 
     async def _pause(self, ctx: ActionContext) -> None:
         status = await self._answered(ctx.subject_id)

@@ -131,7 +131,7 @@ async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
     cases = CaseService(case_store, hours, settings.realert_after, clock)
     outbox = Outbox(OutboxStore(db), clock)
     alerts = CaseAlerts(cases, citizens, checkin_store, outbox, audit, texts, settings, clock)
-    care = CareService(alerts)
+    care = CareService(alerts, texts)
     privacy = PrivacyService(PrivacyStore(db), citizens, sessions, case_store, checkin_store,
                              workspace_store,
                              outbox, audit, clock, settings.staff_chat_id)
@@ -152,7 +152,7 @@ async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
         workspace_store, cases, staff, citizens, outbox, audit, texts, sessions,
         onboarding.router, load_dialog(DIALOGS_DIR / "feedback.toml"), clock,
         settings.staff_chat_id)
-    topics = Topics(workspace_store, citizens, cases, alerts.staff_translator,
+    topics = Topics(workspace_store, citizens, cases, texts.staff,
                     settings.staff_chat_id)
     return AppContext(settings, db, clock, texts, citizens, sessions, invites, privacy,
                       onboarding, cases, alerts, care, helplines, outbox,

@@ -11,6 +11,7 @@ from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.model import CaseSource
 from bot.features.cases.service import Opening
 from bot.features.risk import Assessment, RiskLevel, classify
+from bot.i18n import Texts
 
 _LEVELS = {RiskLevel.URGENT: CaseLevel.URGENT, RiskLevel.CONCERN: CaseLevel.CONCERN}
 HUMAN_REQUEST_TEXT = "/human"
@@ -25,9 +26,10 @@ _NOT_LETTERS = re.compile(r"[^\w\s]+")
 
 
 class CareService:
-    def __init__(self, alerts: CaseAlerts,
+    def __init__(self, alerts: CaseAlerts, texts: Texts,
                  classifier: Callable[[str], Assessment] = classify) -> None:
         self._alerts = alerts
+        self._texts = texts
         self._classify = classifier
 
     @staticmethod
@@ -50,7 +52,7 @@ class CareService:
 
     async def request_call(self, citizen_id: int, window: str) -> Opening:
         """A phone call instead of chat, in the time window the citizen picked."""
-        _ = self._alerts.staff_translator
+        _ = self._texts.staff
         label = _(CALL_WINDOWS.get(window, CALL_WINDOWS["any"]))
         return await self._alerts.raise_case(citizen_id, CaseLevel.REQUEST,
                                              CaseSource.CALL_REQUEST, text="📞",

@@ -81,10 +81,6 @@ class CaseAlerts:
         self._settings = settings
         self._clock = clock
 
-    @property
-    def staff_translator(self) -> Translator:
-        return self._texts.staff
-
     async def raise_case(self, citizen_id: int, level: CaseLevel, source: CaseSource, *,
                          text: str, category: str | None = None, message_id: int | None = None,
                          call_window: str | None = None, tell_anyway: bool = False) -> Opening:
@@ -96,7 +92,7 @@ class CaseAlerts:
             await self._alert(opening, await self._citizens.by_id(citizen_id), text)
         elif tell_anyway and self._settings.staff_chat_id is not None:
             citizen = await self._citizens.by_id(citizen_id)
-            _ = self.staff_translator
+            _ = self._texts.staff
             update = _(UPDATE, case=opening.case.id, citizen=citizen_label(citizen, _),
                        text=text[:ALERT_TEXT_LIMIT])
             await self._outbox.enqueue(
@@ -111,7 +107,7 @@ class CaseAlerts:
         if staff_chat is None:
             log.error("case %d opened but STAFF_CHAT_ID is not set: nobody was alerted", case.id)
             return
-        _ = self.staff_translator
+        _ = self._texts.staff
         body = _(ALERT, level=_(LEVEL_LABELS[case.level]), case=case.id,
                  citizen=citizen_label(citizen, _), category=case.category or _(NO_CATEGORY),
                  text=text[:ALERT_TEXT_LIMIT])
@@ -154,7 +150,7 @@ class CaseAlerts:
         staff_chat = self._settings.staff_chat_id
         if staff_chat is None:
             return 0
-        _ = self.staff_translator
+        _ = self._texts.staff
         due = await self.cases.due_realerts()
         for case in due:
             text = _(REALERT, case=case.id, level=_(LEVEL_LABELS[case.level]),

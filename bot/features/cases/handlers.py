@@ -77,7 +77,7 @@ async def case_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     app = context.app
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     _prefix, action, raw_id = query.data.split("|")
     case_id = int(raw_id)
     staff = query.from_user
@@ -121,7 +121,7 @@ async def case_button(update: Update, context: BotContext) -> None:
 
 async def _claim(query: CallbackQuery, context: BotContext, case_id: int) -> None:
     app = context.app
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     staff = query.from_user
     result, case = await app.cases.claim(case_id, staff.id)
     if result is ClaimResult.CLAIMED and case is not None:
@@ -148,7 +148,7 @@ async def _claim(query: CallbackQuery, context: BotContext, case_id: int) -> Non
 
 async def _close(query: CallbackQuery, context: BotContext, case: Case) -> None:
     app = context.app
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     staff = query.from_user
     closed = await app.cases.close(case.id)
     await query.answer(_(CASE_CLOSED, case=case.id))
@@ -176,7 +176,7 @@ async def call_outcome(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     app = context.app
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     _prefix, outcome, raw_id = query.data.split("|")
     if not await app.staff.allowed(query.from_user.id, CASEWORK):
         await query.answer(_(NOT_ALLOWED), show_alert=True)
@@ -215,7 +215,7 @@ async def list_cases(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or not await app.staff.allowed(user.id, ANY_STAFF):
         return
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     cases = await app.cases.list_open()
     message = update.effective_message
     assert message is not None
@@ -239,7 +239,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or not await app.staff.allowed(user.id, CASEWORK):
         return
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     message = update.effective_message
     assert message is not None
     raw = context.args[0] if context.args else ""

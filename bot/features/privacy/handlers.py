@@ -33,7 +33,7 @@ async def _citizen_of_case(update: Update, context: BotContext, roles: frozenset
     message = update.effective_message
     if user is None or message is None or not await app.staff.allowed(user.id, roles):
         return None
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     raw = context.args[0] if context.args else ""
     case = await app.cases.get(int(raw)) if raw.isdigit() else None
     if case is None:
@@ -52,7 +52,7 @@ async def lookup(update: Update, context: BotContext) -> None:
     case_id, citizen_id = found
     app = context.app
     assert update.effective_user is not None and update.effective_message is not None
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     described = await app.privacy.staff_lookup(update.effective_user.id, citizen_id)
     text = (_(LOOKUP_HEADER, case=case_id) + "\n\n" + render(described, _)
             if described is not None else _(NO_CITIZEN, case=case_id))
@@ -67,7 +67,7 @@ async def export(update: Update, context: BotContext) -> None:
     app = context.app
     message = update.effective_message
     assert update.effective_user is not None and message is not None
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     document = await app.privacy.export(update.effective_user.id, citizen_id)
     if document is None:
         await reply_here(context.bot, message, _(NO_CITIZEN, case=case_id))

@@ -76,7 +76,7 @@ async def staff_wrote(update: Update, context: BotContext) -> None:
     result = await app.workspace.staff_wrote(user.id, citizen_id, message.text or "",
                                              message.message_id)
     if result is StaffWrite.NOT_HOLDER:
-        await context.bot.send_message(message.chat.id, app.alerts.staff_translator(NOT_HOLDER),
+        await context.bot.send_message(message.chat.id, app.texts.staff(NOT_HOLDER),
                                        message_thread_id=message.message_thread_id,
                                        reply_to_message_id=message.message_id)
 
@@ -88,7 +88,7 @@ async def canned_in_topic(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     app = context.app
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     citizen_id = await app.workspace.citizen_of_topic(message.message_thread_id, reply_to)
     key = context.args[0] if context.args else ""
@@ -111,7 +111,7 @@ async def canned_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if user is None or message is None or not await app.workspace.may(user.id, ANY_STAFF):
         return
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     args = context.args or []
     if args[:1] == ["list"]:
         keys = await app.workspace.store.canned_keys()
@@ -133,7 +133,7 @@ async def staff_command(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or not await app.staff.allowed(user.id, frozenset({Role.ADMIN})):
         return
-    _ = app.alerts.staff_translator
+    _ = app.texts.staff
     args = context.args or []
     if args[:1] == ["list"]:
         rows = await app.staff.list()

@@ -126,6 +126,12 @@ def _sqlite_workers() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if getattr(t, "_target", None) is _WORKER}
 
 
+def _still_running(worker: threading.Thread) -> bool:
+    """A closed connection's worker ends at once; give it a moment to do so."""
+    worker.join(timeout=2)
+    return worker.is_alive()
+
+
 @pytest.fixture(autouse=True)
 def no_open_database_connection() -> Iterator[None]:
     """aiosqlite's worker thread is not a daemon: a connection left open keeps the test
@@ -133,7 +139,7 @@ def no_open_database_connection() -> Iterator[None]:
     one that does not fails here, and its worker is stopped so the run can still end."""
     before = _sqlite_workers()
     yield
-    leaked = [t for t in _sqlite_workers() - before if (t.join(timeout=2), t.is_alive())[1]]
+    leaked = [t for t in _sqlite_workers() - before if _still_running(t)]
     for worker in leaked:
         queue = worker._args[0]  # type: ignore[attr-defined]
         queue.put_nowait((None, lambda: _STOP))

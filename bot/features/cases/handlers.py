@@ -242,8 +242,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     _ = app.texts.staff
     message = update.effective_message
     assert message is not None
-    raw = context.args[0] if context.args else ""
-    case = await app.cases.get(int(raw)) if raw.isdigit() else None
+    case = await app.cases.named(context.args)
     if case is None:
         await reply_here(context.bot, message, _(CASE_USAGE))
         return

@@ -116,6 +116,11 @@ class CaseService:
     async def get(self, case_id: int) -> Case | None:
         return await self._store.get(case_id)
 
+    async def named(self, args: list[str] | None) -> Case | None:
+        """The case a staff command names as its first argument (`/case 12`), if it exists."""
+        raw = args[0] if args else ""
+        return await self._store.get(int(raw)) if raw.isdigit() else None
+
     def _next_alert(self, now: datetime) -> datetime:
         """After the interval, but never at night: then first thing when staff are back."""
         return self.hours.next_opening(now + self._realert_after)

@@ -6,7 +6,9 @@ A consultant sees what the citizen would see in /mydata; an admin can export eve
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from typing import NamedTuple
+
+from telegram import InputFile, Message, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.context import BotContext
@@ -25,56 +27,56 @@ EXPORT_CAPTION = N_("Case #{case} – everything stored about the citizen (this 
 ADMINS = frozenset({Role.ADMIN})
 
 
-async def _citizen_of_case(update: Update, context: BotContext, roles: frozenset[Role],
-                           usage: str) -> tuple[int, int] | None:
-    """(case number, citizen number) named by the command, after the role check."""
+class DataRequest(NamedTuple):
+    staff_id: int
+    message: Message
+    case_id: int
+    citizen_id: int
+
+
+async def _request(update: Update, context: BotContext, roles: frozenset[Role],
+                   usage: str) -> DataRequest | None:
+    """Who asks about which citizen, after the role check; a wrong case number is answered."""
     app = context.app
     user = update.effective_user
     message = update.effective_message
     if user is None or message is None or not await app.staff.allowed(user.id, roles):
         return None
-    _ = app.texts.staff
-    raw = context.args[0] if context.args else ""
-    case = await app.cases.get(int(raw)) if raw.isdigit() else None
+    case = await app.cases.named(context.args)
     if case is None:
-        await reply_here(context.bot, message, _(usage))
+        await reply_here(context.bot, message, app.texts.staff(usage))
         return None
     if case.citizen_id is None:
-        await reply_here(context.bot, message, _(NO_CITIZEN, case=case.id))
+        await reply_here(context.bot, message, app.texts.staff(NO_CITIZEN, case=case.id))
         return None
-    return case.id, case.citizen_id
+    return DataRequest(user.id, message, case.id, case.citizen_id)
 
 
 async def lookup(update: Update, context: BotContext) -> None:
-    found = await _citizen_of_case(update, context, CASEWORK, LOOKUP_USAGE)
-    if found is None:
+    request = await _request(update, context, CASEWORK, LOOKUP_USAGE)
+    if request is None:
         return
-    case_id, citizen_id = found
-    app = context.app
-    assert update.effective_user is not None and update.effective_message is not None
-    _ = app.texts.staff
-    described = await app.privacy.staff_lookup(update.effective_user.id, citizen_id)
-    text = (_(LOOKUP_HEADER, case=case_id) + "\n\n" + render(described, _)
-            if described is not None else _(NO_CITIZEN, case=case_id))
-    await reply_here(context.bot, update.effective_message, text)
+    _ = context.app.texts.staff
+    described = await context.app.privacy.staff_lookup(request.staff_id, request.citizen_id)
+    text = (_(LOOKUP_HEADER, case=request.case_id) + "\n\n" + render(described, _)
+            if described is not None else _(NO_CITIZEN, case=request.case_id))
+    await reply_here(context.bot, request.message, text)
 
 
 async def export(update: Update, context: BotContext) -> None:
-    found = await _citizen_of_case(update, context, ADMINS, EXPORT_USAGE)
-    if found is None:
+    request = await _request(update, context, ADMINS, EXPORT_USAGE)
+    if request is None:
         return
-    case_id, citizen_id = found
-    app = context.app
-    message = update.effective_message
-    assert update.effective_user is not None and message is not None
-    _ = app.texts.staff
-    document = await app.privacy.export(update.effective_user.id, citizen_id)
+    _ = context.app.texts.staff
+    document = await context.app.privacy.export(request.staff_id, request.citizen_id)
     if document is None:
-        await reply_here(context.bot, message, _(NO_CITIZEN, case=case_id))
+        await reply_here(context.bot, request.message, _(NO_CITIZEN, case=request.case_id))
         return
     await context.bot.send_document(
-        message.chat.id, InputFile(document, filename=f"citizen-{citizen_id}.json"),
-        caption=_(EXPORT_CAPTION, case=case_id), message_thread_id=thread_of(message))
+        request.message.chat.id,
+        InputFile(document, filename=f"citizen-{request.citizen_id}.json"),
+        caption=_(EXPORT_CAPTION, case=request.case_id),
+        message_thread_id=thread_of(request.message))
 
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

@@ -83,6 +83,10 @@ class PrivacyService:
         citizen = await self._citizens.by_id(citizen_id)
         if citizen is None:
             return Phrase(N_("We store nothing about you."))
+        return await self._describe(citizen)
+
+    async def _describe(self, citizen: Citizen) -> Value:
+        citizen_id = citizen.id
         consents = await self._citizens.consents(citizen_id)
         session = await self._sessions.load(citizen_id)
         lines: list[Value] = [Phrase(N_("This is everything we store about you:")), ""]
@@ -127,10 +131,11 @@ class PrivacyService:
     async def staff_lookup(self, staff_user_id: int, citizen_id: int) -> Value | None:
         """What the citizen sees in /mydata, for a consultant; logged first, so the citizen
         finds this very look-up in their own /mydata."""
-        if await self._citizens.by_id(citizen_id) is None:
+        citizen = await self._citizens.by_id(citizen_id)
+        if citizen is None:
             return None
         await self._audit.staff_read(staff_user_id, "data_looked_up", citizen_id)
-        return await self.describe(citizen_id)
+        return await self._describe(citizen)
 
     async def export(self, staff_user_id: int, citizen_id: int) -> bytes | None:
         """Every stored row about the citizen and the audit trail, as JSON (a data-access

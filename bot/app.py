@@ -90,6 +90,7 @@ async def open_resources(application: App) -> None:
                 "check-in timeouts": context.checkins.runner.expire_due,
                 "case re-alerts": context.alerts.realert_due,
                 "outbox retention": context.outbox.purge_old,
+                "risk decision retention": context.care.forget_old_words,
             }, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
 

@@ -95,6 +95,7 @@ class Settings:
     checkin_schedule: CheckinSchedule = field(default_factory=lambda: DEFAULT_SCHEDULE)
     quiet_hours: tuple[time, time] | None = (time(20, 0), time(8, 0))
     quiet_weekends: bool = True
+    risk_model: bool = True
 
     @property
     def console_mode(self) -> bool:
@@ -154,6 +155,7 @@ class Settings:
             port=port,
             jobcentre_name=get.str("JOBCENTRE_NAME") or "Jobcentret",
             log_level=level,
+            risk_model=get.bool("RISK_MODEL", True),
         )
 
 

@@ -17,6 +17,7 @@ from bot.features.audit import AuditLog
 from bot.features.audit.storage import AuditStore
 from bot.features.care.helplines import Helplines, load_helplines
 from bot.features.care.service import CareService
+from bot.features.care.storage import DecisionStore
 from bot.features.cases import Case, CaseService, CaseStore
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.hours import OfficeHours
@@ -29,7 +30,7 @@ from bot.features.invites.storage import InviteStore
 from bot.features.onboarding.service import OnboardingService
 from bot.features.privacy import PrivacyService
 from bot.features.privacy.storage import PrivacyStore
-from bot.features.risk import default_classifier
+from bot.features.risk.second_opinion import default_assessor
 from bot.features.staff import StaffService
 from bot.features.staff.storage import StaffStore
 from bot.features.workspace.service import WorkspaceService
@@ -105,7 +106,7 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
                            db: Database | None = None) -> AppContext:
     """Open the database, load texts and dialogs, and validate it all before the first update."""
     helplines = load_helplines(settings.help_numbers_file)
-    default_classifier()  # read and check the risk lexicons now, not on the first message
+    default_assessor(settings.risk_model)  # lexicons and model now, not on the first message
     texts = texts or Texts.load(settings.default_locale, settings.timezone,
                                settings.staff_locale)
     db = db or await Database.open(settings.database_path)
@@ -131,7 +132,8 @@ async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
     cases = CaseService(case_store, hours, settings.realert_after, clock)
     outbox = Outbox(OutboxStore(db), clock)
     alerts = CaseAlerts(cases, citizens, checkin_store, outbox, audit, texts, settings, clock)
-    care = CareService(alerts, texts)
+    care = CareService(alerts, texts, default_assessor(settings.risk_model), DecisionStore(db),
+                       clock)
     privacy = PrivacyService(PrivacyStore(db), citizens, sessions, case_store, checkin_store,
                              workspace_store,
                              outbox, audit, clock, settings.staff_chat_id)

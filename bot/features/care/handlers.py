@@ -37,6 +37,19 @@ from bot.views import send_text
 log = logging.getLogger(__name__)
 CARE_GROUP = -10
 
+POSSIBLE_REPLY = N_("Thank you for writing. I may be reading you wrong, but I want to be sure "
+                    "you are safe.\n\nIf things feel too heavy right now, you can talk to "
+                    "someone at any hour:\n{helplines}\n\n{follow_up}")
+DIRECT_QUESTION = N_("May I ask you directly: are you thinking about ending your life?")
+DIRECT_YES = N_("Yes")
+DIRECT_NO = N_("No")
+ANSWER_YES = N_("Thank you for telling me – that took courage, and you are not alone with it. I "
+                "have told the job centre that it is urgent. {follow_up}\n\nIf you are in "
+                "danger right now, call 112.")
+ANSWER_NO = N_("Thank you for answering – I am glad. A consultant will still read your message "
+               "and can get in touch. You are always welcome to write here or use /human.")
+ANSWERED_ALREADY = N_("Thank you – I have your answer already. You are welcome to keep writing "
+                      "here.")
 URGENT_REPLY = N_("Thank you for telling me. It sounds really hard right now, and you should not "
                   "be alone with it.\n\nYou can talk to someone right away:\n{helplines}\n\n"
                   "{follow_up}\n\nYou are welcome to keep writing here.")
@@ -54,10 +67,10 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     assert message is not None
     text = message.text or message.caption or ""
     app = context.app
-    assessment = app.care.assess(text)
+    assessment = await app.care.assess(text)
     citizen_known = await context.citizen_for(update.effective_user.id)  # type: ignore[union-attr]
     held = citizen_known is not None and await context.held_case(citizen_known.id) is not None
-    if held and assessment.level is not RiskLevel.URGENT:
+    if held and not assessment.needs_safety_reply:
         return  # a consultant holds the chat and reads this in the topic
     if assessment.level is RiskLevel.NONE:
         if app.care.asks_for_person(text):
@@ -68,12 +81,21 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     opening = await app.care.escalate(citizen.id, assessment, text, message.message_id)
     assert opening is not None
     _ = app.texts.get(citizen.locale)
-    log.info("case %d: %s message (category %s)", opening.case.id, assessment.level,
-             assessment.category)
+    log.info("case %d: %s message (category %s, by %s)", opening.case.id, assessment.level,
+             assessment.category, assessment.decider)
     if assessment.level is RiskLevel.URGENT:
         await send_text(context.bot, citizen.chat_id, _(
             URGENT_REPLY, helplines=app.helplines.text(citizen.locale),
             follow_up=render(follow_up(opening, urgent=True), _)))
+    elif assessment.level is RiskLevel.POSSIBLE:
+        await send_text(context.bot, citizen.chat_id, _(
+            POSSIBLE_REPLY, helplines=app.helplines.text(citizen.locale),
+            follow_up=render(follow_up(opening, urgent=True), _)))
+        case = opening.case.id
+        await send_text(context.bot, citizen.chat_id, _(DIRECT_QUESTION), InlineKeyboardMarkup([
+            [InlineKeyboardButton(_(DIRECT_YES), callback_data=f"care|ask_yes|{case}"),
+             InlineKeyboardButton(_(DIRECT_NO), callback_data=f"care|ask_no|{case}")],
+        ]))
     else:
         await send_text(context.bot, citizen.chat_id, _(CONCERN_REPLY), InlineKeyboardMarkup([
             [InlineKeyboardButton(_(WANT_TALK), callback_data="care|talk")],
@@ -110,6 +132,31 @@ async def care_button(update: Update, context: BotContext) -> None:
         await send_text(context.bot, citizen.chat_id, _(NOT_NOW_REPLY))
 
 
+async def direct_answer(update: Update, context: BotContext) -> None:
+    """Yes or no to "are you thinking about ending your life?" – both are thanked; yes is
+    urgent at once, no leaves a concern case that a consultant reads that working day."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    citizen = await citizen_of(update, context)
+    app = context.app
+    _ = app.texts.get(citizen.locale)
+    _prefix, choice, raw_case = query.data.split("|")
+    case = await app.cases.get(int(raw_case))
+    yes = choice == "ask_yes"
+    opening = (await app.care.answer_direct_question(citizen.id, case, yes)
+               if case is not None else None)
+    if opening is None:
+        await send_text(context.bot, citizen.chat_id, _(ANSWERED_ALREADY))
+        return
+    log.info("case %d: direct question answered %s", opening.case.id, "yes" if yes else "no")
+    if yes:
+        await send_text(context.bot, citizen.chat_id, _(
+            ANSWER_YES, follow_up=render(follow_up(opening, urgent=True), _)))
+    else:
+        await send_text(context.bot, citizen.chat_id, _(ANSWER_NO))
+
+
 async def _request_human(context: BotContext, citizen: Citizen, message: Message | None) -> None:
     app = context.app
     opening = await app.care.request_human(citizen.id, message.message_id if message else None)
@@ -126,3 +173,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("human", human, filters=private))
     app.add_handler(CallbackQueryHandler(
         care_button, pattern=r"^care\|(talk|later|call|call_morning|call_afternoon|call_any)$"))
+    app.add_handler(CallbackQueryHandler(direct_answer, pattern=r"^care\|ask_(yes|no)\|\d+$"))

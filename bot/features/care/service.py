@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable
+from datetime import timedelta
 
+from bot.clock import Clock
+from bot.features.care.storage import DecisionStore
 from bot.features.care.wording import CALL_WINDOWS
 from bot.features.cases import CaseLevel
 from bot.features.cases.alerts import CaseAlerts
-from bot.features.cases.model import CaseSource
+from bot.features.cases.model import Case, CaseSource
 from bot.features.cases.service import Opening
-from bot.features.risk import Assessment, RiskLevel, classify
-from bot.i18n import Texts
+from bot.features.risk import Assessment, RiskLevel
+from bot.features.risk.second_opinion import RiskAssessor
+from bot.i18n import N_, Texts
 
-_LEVELS = {RiskLevel.URGENT: CaseLevel.URGENT, RiskLevel.CONCERN: CaseLevel.CONCERN}
+_LEVELS = {RiskLevel.URGENT: CaseLevel.URGENT, RiskLevel.POSSIBLE: CaseLevel.POSSIBLE,
+           RiskLevel.CONCERN: CaseLevel.CONCERN}
 HUMAN_REQUEST_TEXT = "/human"
+DIRECT_YES_TEXT = N_("Answered YES to \"Are you thinking about ending your life?\"")
+DIRECT_NO_TEXT = N_("Answered no to \"Are you thinking about ending your life?\" – the case is "
+                    "now a concern for today.")
+RETENTION = timedelta(days=90)
+"""How long a decision keeps the citizen's words after its case was closed."""
 # Typing it works as well as /human; short and plain, so a longer message is never mistaken.
 PERSON_PHRASES = frozenset({
     "talk to a person", "talk to a human", "speak to a person", "speak to someone",
@@ -26,29 +36,59 @@ _NOT_LETTERS = re.compile(r"[^\w\s]+")
 
 
 class CareService:
-    def __init__(self, alerts: CaseAlerts, texts: Texts,
-                 classifier: Callable[[str], Assessment] = classify) -> None:
+    def __init__(self, alerts: CaseAlerts, texts: Texts, assessor: RiskAssessor,
+                 decisions: DecisionStore, clock: Clock) -> None:
         self._alerts = alerts
         self._texts = texts
-        self._classify = classifier
+        self._assessor = assessor
+        self._decisions = decisions
+        self._clock = clock
 
     @staticmethod
     def asks_for_person(text: str) -> bool:
         cleaned = " ".join(_NOT_LETTERS.sub(" ", text.lower()).split())
         return cleaned in PERSON_PHRASES
 
-    def assess(self, text: str) -> Assessment:
-        return self._classify(text)
+    async def assess(self, text: str) -> Assessment:
+        """Rules, then the model; the model's few milliseconds run off the event loop."""
+        if self._assessor.model is None:
+            return self._assessor.assess(text)
+        return await asyncio.to_thread(self._assessor.assess, text)
 
     async def escalate(self, citizen_id: int, assessment: Assessment, text: str,
                        message_id: int | None) -> Opening | None:
-        """A case (and a staff alert) for any worrying message; None when there is no worry."""
+        """A case (and a staff alert) for any worrying message, with the decision written to
+        it; None when there is no worry."""
         level = _LEVELS.get(assessment.level)
         if level is None:
             return None
         category = assessment.category.value if assessment.category else None
-        return await self._alerts.raise_case(citizen_id, level, CaseSource.FREE_TEXT, text=text,
-                                             category=category, message_id=message_id)
+        opening = await self._alerts.raise_case(citizen_id, level, CaseSource.FREE_TEXT,
+                                                text=text, category=category,
+                                                message_id=message_id)
+        await self._decisions.record(opening.case.id, citizen_id, assessment, text,
+                                     self._clock.now())
+        return opening
+
+    async def answer_direct_question(self, citizen_id: int, case: Case,
+                                     yes: bool) -> Opening | None:
+        """Yes raises the case to urgent (a new alert); no keeps it as a concern for today.
+        None when the question was answered already or the case is not the citizen's."""
+        if case.citizen_id != citizen_id or not case.is_open:
+            return None
+        if not await self._decisions.answer(case.id, "yes" if yes else "no"):
+            return None
+        _ = self._texts.staff
+        if yes:
+            return await self._alerts.raise_case(citizen_id, CaseLevel.URGENT,
+                                                 CaseSource.FREE_TEXT, text=_(DIRECT_YES_TEXT),
+                                                 category=case.category, tell_anyway=True)
+        lowered = await self._alerts.cases.lower_to_concern(case)
+        return await self._alerts.tell_topic(lowered, _(DIRECT_NO_TEXT))
+
+    async def forget_old_words(self) -> int:
+        """Sweep: a closed case keeps its decisions, but not the words, beyond retention."""
+        return await self._decisions.forget_closed_before(self._clock.now() - RETENTION)
 
     async def request_call(self, citizen_id: int, window: str) -> Opening:
         """A phone call instead of chat, in the time window the citizen picked."""

@@ -22,6 +22,7 @@ ALERT_KIND = "case_alert"
 ALERT_TEXT_LIMIT = 1000
 LEVEL_LABELS = {
     CaseLevel.URGENT: N_("🔴 URGENT"),
+    CaseLevel.POSSIBLE: N_("🟣 POSSIBLE RISK – the citizen was asked directly"),
     CaseLevel.HIGH: N_("🔴 High – very low wellbeing"),
     CaseLevel.CONCERN: N_("🟠 Concern"),
     CaseLevel.REQUEST: N_("🔵 Asked for a person"),
@@ -90,16 +91,27 @@ class CaseAlerts:
                                         call_window)
         if opening.alert_staff:
             await self._alert(opening, await self._citizens.by_id(citizen_id), text)
-        elif tell_anyway and self._settings.staff_chat_id is not None:
-            citizen = await self._citizens.by_id(citizen_id)
-            _ = self._texts.staff
-            update = _(UPDATE, case=opening.case.id, citizen=citizen_label(citizen, _),
-                       text=text[:ALERT_TEXT_LIMIT])
-            await self._outbox.enqueue(
-                self._settings.staff_chat_id, Message(update, topic_of=citizen_id),
-                priority=_priority(opening.case), kind="case_update",
-                citizen_id=citizen_id)
+        elif tell_anyway:
+            await self._post_update(opening.case, text)
         return opening
+
+    async def tell_topic(self, case: Case, text: str) -> Opening:
+        """A line about an open case in its topic, without raising it."""
+        await self._post_update(case, text)
+        now = self._clock.now()
+        hours = self.cases.hours
+        return Opening(case, False, hours.is_open(now), hours.next_opening(now))
+
+    async def _post_update(self, case: Case, text: str) -> None:
+        if self._settings.staff_chat_id is None or case.citizen_id is None:
+            return
+        citizen = await self._citizens.by_id(case.citizen_id)
+        _ = self._texts.staff
+        update = _(UPDATE, case=case.id, citizen=citizen_label(citizen, _),
+                   text=text[:ALERT_TEXT_LIMIT])
+        await self._outbox.enqueue(
+            self._settings.staff_chat_id, Message(update, topic_of=case.citizen_id),
+            priority=_priority(case), kind="case_update", citizen_id=case.citizen_id)
 
     async def _alert(self, opening: Opening, citizen: Citizen | None, text: str) -> None:
         case = opening.case
@@ -169,4 +181,4 @@ class CaseAlerts:
 
 
 def _priority(case: Case) -> Priority:
-    return Priority.URGENT_ALERT if case.level is CaseLevel.URGENT else Priority.STAFF
+    return Priority.URGENT_ALERT if case.level.urgent_lane else Priority.STAFF

@@ -8,10 +8,12 @@ from enum import StrEnum
 
 
 class CaseLevel(StrEnum):
-    """Urgent = risk to life; high = very low wellbeing; concern = a worrying answer;
+    """Urgent = risk to life; possible = maybe (the citizen is asked directly, staff are alerted
+    in the urgent lane); high = very low wellbeing; concern = a worrying answer;
     request = the citizen asked for a person."""
 
     URGENT = "urgent"
+    POSSIBLE = "possible"
     HIGH = "high"
     CONCERN = "concern"
     REQUEST = "request"
@@ -20,6 +22,11 @@ class CaseLevel(StrEnum):
     def priority(self) -> int:
         """Lower sorts first in the staff's case list."""
         return list(CaseLevel).index(self)
+
+    @property
+    def urgent_lane(self) -> bool:
+        """Alerted before everything else, and alerted again while nobody claims it."""
+        return self in (CaseLevel.URGENT, CaseLevel.POSSIBLE)
 
 
 class CaseSource(StrEnum):
@@ -46,6 +53,7 @@ class Case:
     alerts_sent: int = 0
     next_alert_at: datetime | None = None
     call_window: str | None = None
+    risk_mark: str | None = None
 
     @property
     def is_open(self) -> bool:

@@ -42,7 +42,7 @@ class CaseService:
                    call_window: str | None = None) -> Opening:
         """One open case per citizen: a graver message raises it, an urgent one always alerts."""
         now = self._clock.now()
-        realert = self._next_alert(now) if level is CaseLevel.URGENT else None
+        realert = self._next_alert(now) if level.urgent_lane else None
         existing = await self._store.open_for_citizen(citizen_id)
         if not existing:
             case = await self._store.open(citizen_id, level, category, source, message_id, now,
@@ -58,14 +58,23 @@ class CaseService:
                 await self._store.raise_level(case.id, level, category,
                                               realert if case.claimed_by is None else None)
                 case = await self._store.get(case.id) or case
-            alert = graver or level is CaseLevel.URGENT or call_window is not None
+            alert = graver or level.urgent_lane or call_window is not None
         return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now))
 
     async def alerted(self, case: Case) -> None:
         """Remember the alert; an unclaimed urgent case is alerted again after the interval."""
         again = (self._next_alert(self._clock.now())
-                 if case.level is CaseLevel.URGENT and case.claimed_by is None else None)
+                 if case.level.urgent_lane and case.claimed_by is None else None)
         await self._store.record_alert(case.id, again)
+
+    async def lower_to_concern(self, case: Case) -> Case:
+        """The citizen said no to the direct question: a consultant reads it that working day."""
+        if case.level is CaseLevel.POSSIBLE:
+            await self._store.lower_to(case.id, CaseLevel.CONCERN)
+        return await self._store.get(case.id) or case
+
+    async def mark_risk(self, case_id: int, mark: str, staff_id: int) -> bool:
+        return await self._store.mark_risk(case_id, mark, staff_id, self._clock.now())
 
     async def alert_delivered(self, case_id: int, message_id: int) -> None:
         """The alert's message id, so Claim and Close can update it in place."""

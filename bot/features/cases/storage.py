@@ -12,9 +12,9 @@ from bot.features.cases.model import Case, CaseLevel, CaseSource
 
 _COLUMNS = ("id, citizen_id, level, category, source, opened_at, source_message_id, "
             "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
-            "call_window")
-_PRIORITY = ("CASE level WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'concern' THEN 2 "
-             "ELSE 3 END")
+            "call_window, risk_mark")
+_PRIORITY = ("CASE level WHEN 'urgent' THEN 0 WHEN 'possible' THEN 1 WHEN 'high' THEN 2 "
+             "WHEN 'concern' THEN 3 ELSE 4 END")
 
 
 class CaseStore:
@@ -62,6 +62,18 @@ class CaseStore:
             "next_alert_at = COALESCE(next_alert_at, ?) WHERE id = ?",
             (level.value, category, to_db(next_alert_at) if next_alert_at else None, case_id),
         )
+
+    async def lower_to(self, case_id: int, level: CaseLevel) -> None:
+        """Only on the citizen's own word (a "no" to the direct question): no more re-alerts."""
+        await self._db.execute(
+            "UPDATE cases SET level = ?, next_alert_at = NULL WHERE id = ? AND closed_at IS NULL",
+            (level.value, case_id))
+
+    async def mark_risk(self, case_id: int, mark: str, staff_id: int, now: datetime) -> bool:
+        """A consultant's verdict on the classifier: wrongly_flagged or missed."""
+        return await self._db.execute_rowcount(
+            "UPDATE cases SET risk_mark = ?, risk_marked_by = ?, risk_marked_at = ? WHERE id = ?",
+            (mark, staff_id, to_db(now), case_id)) > 0
 
     async def record_alert(self, case_id: int, next_alert_at: datetime | None) -> None:
         await self._db.execute(
@@ -126,4 +138,5 @@ def _case(row: Row) -> Case:
         claimed_at=when("claimed_at"), claimed_by=row["claimed_by"], closed_at=when("closed_at"),
         alert_message_id=row["alert_message_id"], alerts_sent=row["alerts_sent"],
         next_alert_at=when("next_alert_at"), call_window=row["call_window"],
+        risk_mark=row["risk_mark"],
     )

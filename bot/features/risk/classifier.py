@@ -21,11 +21,14 @@ __all__ = [
 
 DEFAULT_LEXICON_DIR = Path(__file__).with_name("lexicons")
 
-_PERSONAL = frozenset({RiskCategory.SUICIDE_SELF_HARM, RiskCategory.HOPELESSNESS})
-"""Where "min bror ..." means someone else is at risk; in violence "han" is the threat."""
+_PERSONAL = frozenset({RiskCategory.SUICIDE_SELF_HARM, RiskCategory.HOPELESSNESS,
+                       RiskCategory.SUBSTANCE})
+"""Where "min bror ..." means someone else is at risk; in violence and acute crisis "han" is
+the threat ("han smider mig ud i nat")."""
 _PRIORITY = {
-    RiskCategory.SUICIDE_SELF_HARM: 3,
-    RiskCategory.VIOLENCE_ABUSE: 2,
+    RiskCategory.SUICIDE_SELF_HARM: 4,
+    RiskCategory.VIOLENCE_ABUSE: 3,
+    RiskCategory.SUBSTANCE: 2,
     RiskCategory.HOPELESSNESS: 1,
     RiskCategory.ACUTE_CRISIS: 0,
 }
@@ -70,8 +73,10 @@ class Classifier:
             skippable=negation_words,
         )
         self._markers = Markers(
-            [(Marker(kind), lex.language, phrase)
-             for lex in lexicons for kind, phrases in lex.context.items() for phrase in phrases]
+            [(Marker(kind), lex.language, variant)
+             for lex in lexicons for kind, phrases in lex.context.items() for phrase in phrases
+             for variant in (_with_possessive(phrase) if kind == Marker.THIRD_PERSON
+                             else (phrase,))]
             + [(Marker.IDIOM, lex.language, phrase) for lex in lexicons for phrase in lex.idioms]
         )
         self._vocabulary = _vocabularies(lexicons)
@@ -85,7 +90,10 @@ class Classifier:
     def classify(self, text: str) -> Assessment:
         """The gravest signal in the text, lowered by its context; NO_RISK if nothing matched."""
         tokens = self._respeller.apply(tokenise(text))
-        hits = self._risk.find(tokens.words)
+        sentence_of = tokens.sentences
+        # Each sentence is scored on its own: no pattern reaches across a full stop.
+        hits = [hit for hit in self._risk.find(tokens.words)
+                if sentence_of[hit.start] == sentence_of[hit.end - 1]]
         if not hits:
             return NO_RISK
         scene = self._markers.read(tokens)
@@ -104,7 +112,8 @@ class Classifier:
         best = [signal for signal in signals if signal.sort_key == top]
         chosen = best[0] if len(best) == 1 else self._in_likelier_language(best, tokens.words)
         reasons = tuple(str(r) for r in (*chosen.reasons, *idiom))
-        return Assessment(chosen.level, chosen.category, chosen.language, reasons)
+        return Assessment(chosen.level, chosen.category, chosen.language, reasons,
+                          rule=f"{chosen.language}:{chosen.hit.pattern.source}")
 
     def _in_likelier_language(self, tied: list[_Signal], words: tuple[str, ...]) -> _Signal:
         """Equal signals from both lexicons ("suicidal" is Danish too): report the likelier."""
@@ -153,6 +162,20 @@ def _covered(signal: _Signal, by_start: dict[int, list[_Signal]], longest: int) 
         for start in range(max(0, inner.end - longest), inner.start + 1)
         for other in by_start.get(start, ())
     )
+
+
+def _with_possessive(phrase: str) -> tuple[str, ...]:
+    """A someone-else marker and its possessive: "bror" and "brors", "brother" and "brother's"
+    (apostrophes are dropped, so "brother's" reads "brothers")."""
+    head, _sep, last = phrase.rpartition(" ")
+    if last.startswith("(") and last.endswith(")") and " " not in last:
+        choices = last[1:-1].split("|")
+        possessive = "(" + "|".join(f"{c}s" for c in choices if "*" not in c) + ")"
+    elif last.isalpha():
+        possessive = f"{last}s"
+    else:
+        return (phrase,)
+    return (phrase, f"{head} {possessive}".strip())
 
 
 def _vocabularies(lexicons: Sequence[Lexicon]) -> dict[str, frozenset[str]]:

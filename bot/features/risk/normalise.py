@@ -22,6 +22,13 @@ _APOSTROPHES = str.maketrans(dict.fromkeys("'`\u2018\u2019\u00b4"))
 _TOKEN = re.compile(
     r"(?P<word>[^\W_]+)|(?P<stop>[.!?;\n\r]+)|(?P<pause>[,:()\[\]\"\u201c\u201d\u00ab\u00bb\u2026\u2013\u2014]+)"
 )
+_EMOJI = {
+    "💊": "emojipill", "🔪": "emojiknife", "🗡": "emojiknife", "🪢": "emojirope",
+    "⚰": "emojicoffin", "🪦": "emojigrave", "🩸": "emojiblood", "🔫": "emojigun",
+    "🍺": "emojidrink", "🍷": "emojidrink", "🥃": "emojidrink", "🍾": "emojidrink",
+}
+"""Emoji that people use in place of a method word become words the lexicons can name."""
+_EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI)))
 _SPELLED_OUT = 4
 """This many single letters in a row ("s e l v m o r d", "k.i.l.l") are read as one word."""
 
@@ -53,6 +60,8 @@ def tokenise(text: str) -> Tokens:
     """Split into normal words, numbering clauses (at , : …) and sentences (at . ! ? ; newline)."""
     words: list[_Word] = []
     clause = sentence = 0
+    if not text.isascii():
+        text = _EMOJI_RE.sub(lambda found: f" {_EMOJI[found.group()]} ", text)
     for found in _TOKEN.finditer(text.translate(_APOSTROPHES)):
         kind = found.lastgroup
         if kind == "word":

@@ -1,0 +1,155 @@
+"""`python -m bot risk train`: fit the head on the corpus's training split, tune its thresholds
+by cross-validation on that split alone, and write head.json.
+
+Deterministic: the corpus is read in a fixed order, the folds have a fixed seed and the
+solver has no randomness, so the same corpus and model give the same bytes. scikit-learn is
+imported only here (the `train` extra); the running bot needs numpy alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .assessment import RiskLevel
+from .classifier import Classifier
+from .corpus import Case
+from .embedding import Embedder, Vectors
+from .head import CLASSES, Head
+from .second_opinion import candidates
+
+FOLDS = 5
+SEED = 20261206
+C = 2.0
+"""Inverse regularisation; chosen once by cross-validation on the training split."""
+MAX_FALSE_SAFETY = 0.07
+"""Tuned so that benign phrases given the safety reply (urgent or possible) stay under this in
+each language, rules included, leaving room below the 10 % product limit."""
+MAX_FALSE_ANY = 0.15
+"""Benign phrases that get any caring reply at all (concern or higher)."""
+_GRID = tuple(round(0.02 + 0.01 * i, 2) for i in range(97))
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One training phrase with its out-of-fold model scores and its rules verdict."""
+
+    case: Case
+    urgent: float
+    risk: float
+    rules: RiskLevel
+
+
+def train(cases: Sequence[Case], embedder: Embedder, rules: Classifier,
+          progress: Callable[[str], None] = lambda _line: None) -> Head:
+    """The head for these phrases (held-out ones are refused, never silently used)."""
+    if any(case.held_out for case in cases):
+        raise ValueError("held-out phrases must not be used for training")
+    texts = sorted({t for case in cases for t in candidates(case.text)})
+    progress(f"embedding {len(texts)} texts from {len(cases)} phrases")
+    vectors = _embed(embedder, texts)
+    index = {text: i for i, text in enumerate(texts)}
+    rows = [[index[t] for t in candidates(case.text)] for case in cases]
+    x = vectors[[r[0] for r in rows]]
+    y = np.array([CLASSES.index(case.level) for case in cases])
+    progress(f"cross-validating ({FOLDS} folds)")
+    scored = _out_of_fold(cases, vectors, rows, x, y, rules)
+    possible = _lowest(lambda t: _false_rate(scored, lambda s: s.rules is RiskLevel.URGENT
+                                             or s.urgent >= t), MAX_FALSE_SAFETY)
+    concern = _lowest(lambda t: _false_rate(scored, lambda s: s.rules is not RiskLevel.NONE
+                                            or s.urgent >= possible or s.risk >= t),
+                      MAX_FALSE_ANY)
+    model = _fit(x, y)
+    report = cross_validated_report(scored, possible, concern)
+    return Head(embedder.name, model.coef_.astype(np.float64),
+                model.intercept_.astype(np.float64), possible, concern, report)
+
+
+def _embed(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> Vectors:
+    parts = [embedder.embed(texts[i:i + batch]) for i in range(0, len(texts), batch)]
+    return np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+def _fit(x: Vectors, y: npt.NDArray[np.int64]):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    model.fit(x.astype(np.float64), y)
+    if list(model.classes_) != list(range(len(CLASSES))):
+        raise ValueError("the training split lacks one of the labels none/concern/urgent")
+    return model
+
+
+def _out_of_fold(cases: Sequence[Case], vectors: Vectors, rows: list[list[int]], x: Vectors,
+                 y: npt.NDArray[np.int64], rules: Classifier) -> list[Scored]:
+    from sklearn.model_selection import StratifiedKFold
+
+    urgent = np.zeros(len(cases))
+    risk = np.zeros(len(cases))
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    urgent_col, none_col = CLASSES.index(RiskLevel.URGENT), CLASSES.index(RiskLevel.NONE)
+    for fit_rows, test_rows in folds.split(x, y):
+        model = _fit(x[fit_rows], y[fit_rows])
+        for i in test_rows:
+            p = model.predict_proba(vectors[rows[i]].astype(np.float64))
+            urgent[i] = p[:, urgent_col].max()
+            risk[i] = (1.0 - p[:, none_col]).max()
+    return [Scored(case, float(urgent[i]), float(risk[i]), rules.classify(case.text).level)
+            for i, case in enumerate(cases)]
+
+
+def _false_rate(scored: Iterable[Scored], flagged: Callable[[Scored], bool]) -> float:
+    """The worst language's share of benign phrases flagged."""
+    by_language: dict[str, list[bool]] = defaultdict(list)
+    for s in scored:
+        if s.case.level is RiskLevel.NONE:
+            by_language[s.case.language].append(flagged(s))
+    return max((sum(v) / len(v) for v in by_language.values()), default=0.0)
+
+
+def _lowest(rate: Callable[[float], float], budget: float) -> float:
+    """The lowest threshold on the grid whose false rate stays within the budget."""
+    return next((t for t in _GRID if rate(t) <= budget), _GRID[-1])
+
+
+def combined_level(rules: RiskLevel, urgent: float, risk: float, possible: float,
+                   concern: float) -> RiskLevel:
+    """What the assessor would say for these scores (mirrors RiskAssessor.assess)."""
+    if rules is RiskLevel.URGENT:
+        return rules
+    model = (RiskLevel.POSSIBLE if urgent >= possible
+             else RiskLevel.CONCERN if risk >= concern else RiskLevel.NONE)
+    return model if model.rank > rules.rank else rules
+
+
+def cross_validated_report(scored: Sequence[Scored], possible: float,
+                           concern: float) -> dict[str, dict[str, str]]:
+    """Recall per language and category/kind, and false rates on benign phrases."""
+    groups: dict[str, dict[str, list[RiskLevel]]] = defaultdict(lambda: defaultdict(list))
+    for s in scored:
+        level = combined_level(s.rules, s.urgent, s.risk, possible, concern)
+        case = s.case
+        keys = [f"{case.level}", f"{case.level}/{case.category or '-'}",
+                f"{case.level}/kind:{case.kind}"]
+        for key in keys:
+            groups[case.language][key].append(level)
+    return {language: {key: summarise(key.split("/")[0], levels)
+                       for key, levels in sorted(by_key.items())}
+            for language, by_key in sorted(groups.items())}
+
+
+def summarise(label: str, levels: Sequence[RiskLevel]) -> str:
+    """Urgent: share given the safety reply; concern: share given any caring reply; none: the
+    share given the safety reply and the share given any reply."""
+    n = len(levels)
+    safety = sum(level.rank >= RiskLevel.POSSIBLE.rank for level in levels)
+    any_reply = sum(level is not RiskLevel.NONE for level in levels)
+    if label == RiskLevel.URGENT:
+        return f"{safety / n:.3f} of {n} urgent or possible"
+    if label == RiskLevel.CONCERN:
+        return f"{any_reply / n:.3f} of {n} concern or higher"
+    return f"{safety / n:.3f} of {n} flagged urgent/possible, {any_reply / n:.3f} any"

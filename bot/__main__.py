@@ -1,4 +1,5 @@
-"""`python -m bot [run | console | migrate | invite | staff | audit | i18n]` – one thing each."""
+"""`python -m bot [run | console | migrate | invite | staff | audit | risk | i18n]` – one thing
+each."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import csv
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.engine import DialogError
@@ -51,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="print the audit log for one citizen")
     audit.add_argument("--citizen", type=int, required=True, help="internal citizen number")
     audit.set_defaults(handler=_audit)
+    risk = sub.add_parser("risk", help="risk classifier: train | eval | review")
+    risk.add_argument("action", choices=["train", "eval", "review"])
+    risk.add_argument("--corpus", type=Path, help="corpus folder (default tests/risk/corpus)")
+    risk.add_argument("--out", type=Path, help="train: where to write the head")
+    risk.add_argument("--all", action="store_true", help="eval: the whole corpus, not only "
+                      "the held-out split")
+    risk.add_argument("--tsv", action="store_true", help="review: corpus lines to check and add")
+    risk.set_defaults(handler=_risk)
     i18n = sub.add_parser("i18n", help="translation catalogue: extract | update | check | compile")
     i18n.add_argument("action", choices=["extract", "update", "check", "compile"])
     i18n.set_defaults(handler=_i18n)
@@ -157,6 +167,23 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli_admin import audit_lines
 
     for line in asyncio.run(audit_lines(settings, args.citizen)):
+        print(line)
+    return 0
+
+
+def _risk(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import cli_risk
+    from bot.features.risk.corpus import DEFAULT_CORPUS_DIR
+    from bot.features.risk.head import DEFAULT_HEAD_PATH
+
+    corpus = args.corpus or DEFAULT_CORPUS_DIR
+    if args.action == "train":
+        lines = cli_risk.train_head(corpus, args.out or DEFAULT_HEAD_PATH)
+    elif args.action == "eval":
+        lines = cli_risk.evaluate(corpus, held_out=not args.all)
+    else:
+        lines = asyncio.run(cli_risk.review_lines(settings, args.tsv))
+    for line in lines:
         print(line)
     return 0
 

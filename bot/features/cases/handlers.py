@@ -50,6 +50,12 @@ CALL_RECORDED = N_("📞 Call recorded: {outcome} ({staff}).")
 CALL_LABELS = {"reached": CALL_REACHED, "not_reached": CALL_NOT_REACHED,
                "new_time": CALL_NEW_TIME}
 CASE_USAGE = N_("Use: /case <number>")
+RISK_MARKS = {"wrongflag": "wrongly_flagged", "missed": "missed"}
+MARK_USAGE = N_("Use: /wrongflag <case> when the bot saw risk that was not there, or /missed "
+                "<case> when it missed (or underrated) a risk. Both go to `risk review` for the "
+                "next training of the classifier.")
+MARKED = N_("Noted for the classifier's review: case #{case} marked as {mark}.")
+MARK_LABELS = {"wrongly_flagged": N_("wrongly flagged"), "missed": N_("missed")}
 
 
 def case_markup(case: Case, _: Translator) -> InlineKeyboardMarkup:
@@ -258,6 +264,26 @@ async def show_case(update: Update, context: BotContext) -> None:
     await reply_here(context.bot, message, "\n".join(lines), case_markup(case, _))
 
 
+async def mark_risk(update: Update, context: BotContext) -> None:
+    """/wrongflag <case> and /missed <case>: a consultant's verdict on the risk classifier."""
+    app = context.app
+    user = update.effective_user
+    if user is None or not await app.staff.allowed(user.id, CASEWORK):
+        return
+    _ = app.texts.staff
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    case = await app.cases.named(context.args)
+    if case is None or command not in RISK_MARKS:
+        await reply_here(context.bot, message, _(MARK_USAGE))
+        return
+    mark = RISK_MARKS[command]
+    await app.cases.mark_risk(case.id, mark, user.id)
+    log.info("case %d marked %s", case.id, mark)
+    await reply_here(context.bot, message, _(MARKED, case=case.id, mark=_(MARK_LABELS[mark])))
+
+
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
     """Staff handlers; they see only the staff chat, so citizens can never reach them."""
     if staff_chat_id is None:
@@ -265,6 +291,7 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
     staff_chat = filters.Chat(staff_chat_id)
     app.add_handler(CommandHandler("cases", list_cases, filters=staff_chat))
     app.add_handler(CommandHandler("case", show_case, filters=staff_chat))
+    app.add_handler(CommandHandler(list(RISK_MARKS), mark_risk, filters=staff_chat))
     app.add_handler(StaffCallbackHandler(
         case_button, r"^case\|(claim|takeover|return|close|called)\|\d+$", staff_chat_id))
     app.add_handler(StaffCallbackHandler(

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .assessment import RiskLevel
+from .assessment import Assessment, RiskLevel
 from .classifier import Classifier
 from .corpus import Case
 from .embedding import Embedder, Vectors
+from .evaluation import rates
 from .head import CLASSES, Head
 from .second_opinion import candidates
 
@@ -127,29 +128,12 @@ def combined_level(rules: RiskLevel, urgent: float, risk: float, possible: float
 
 
 def cross_validated_report(scored: Sequence[Scored], possible: float,
-                           concern: float) -> dict[str, dict[str, str]]:
-    """Recall per language and category/kind, and false rates on benign phrases."""
-    groups: dict[str, dict[str, list[RiskLevel]]] = defaultdict(lambda: defaultdict(list))
-    for s in scored:
-        level = combined_level(s.rules, s.urgent, s.risk, possible, concern)
-        case = s.case
-        keys = [f"{case.level}", f"{case.level}/{case.category or '-'}",
-                f"{case.level}/kind:{case.kind}"]
-        for key in keys:
-            groups[case.language][key].append(level)
-    return {language: {key: summarise(key.split("/")[0], levels)
-                       for key, levels in sorted(by_key.items())}
-            for language, by_key in sorted(groups.items())}
-
-
-def summarise(label: str, levels: Sequence[RiskLevel]) -> str:
-    """Urgent: share given the safety reply; concern: share given any caring reply; none: the
-    share given the safety reply and the share given any reply."""
-    n = len(levels)
-    safety = sum(level.rank >= RiskLevel.POSSIBLE.rank for level in levels)
-    any_reply = sum(level is not RiskLevel.NONE for level in levels)
-    if label == RiskLevel.URGENT:
-        return f"{safety / n:.3f} of {n} urgent or possible"
-    if label == RiskLevel.CONCERN:
-        return f"{any_reply / n:.3f} of {n} concern or higher"
-    return f"{safety / n:.3f} of {n} flagged urgent/possible, {any_reply / n:.3f} any"
+                           concern: float) -> dict[str, str]:
+    """Out-of-fold rates of rules plus model, per language, category and kind."""
+    judged = [(s.case, Assessment(combined_level(s.rules, s.urgent, s.risk, possible, concern)))
+              for s in scored]
+    out: dict[str, str] = {}
+    for key in (lambda c: c.language, lambda c: f"{c.language} {c.category or '-'}",
+                lambda c: f"{c.language} kind:{c.kind}"):
+        out.update({f"{name} {label}": str(r) for (name, label), r in rates(judged, key).items()})
+    return out

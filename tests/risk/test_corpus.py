@@ -1,99 +1,95 @@
-"""The labelled corpus: every urgent phrase must be caught, and everyday talk must stay calm."""
+"""The labelled corpus, measured the way the product is used: rules plus the shipped model.
+
+The targets are asserted on the held-out split, which neither training nor threshold tuning
+ever sees; the training split is held to the rules' own promises (acts already done are
+urgent by rule). Every figure is printed under "risk classifier corpus" at the end of the run.
+"""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from bot.features.risk import Assessment, RiskCategory, RiskLevel, classify
+from bot.features.risk import RiskCategory, RiskLevel, classify
+from bot.features.risk.corpus import Case, load_corpus
+from bot.features.risk.evaluation import judge, rates, report
+from bot.features.risk.second_opinion import RiskAssessor, default_assessor
 
-from .corpus import LANGUAGES, Case, load_corpus
-
-MAX_FALSE_URGENT = 0.10
-MIN_DA, MIN_EN = 150, 100
-LOWERED = (RiskCategory.SUICIDE_SELF_HARM, RiskCategory.VIOLENCE_ABUSE)
-
-
-def _judged(language: str) -> list[tuple[Case, Assessment]]:
-    return [(case, classify(case.text)) for case in load_corpus(language)]
-
-
-def _listing(rows: list[tuple[Case, Assessment]]) -> str:
-    return "\n".join(f"  {case} -> {got.level} {got.category} {got.reasons}" for case, got in rows)
+LANGUAGES = ("da", "en")
+LEGACY_SIZE = 697
+"""The corpus before safety net v2; the new one is at least four times as large."""
+URGENT_RECALL = 0.95
+FALSE_SAFETY = 0.10
+CONCERN_RECALL = 0.70
+FIRST_CLASS_KINDS = {"acts_done", "plans_means", "farewell", "acute_crisis", "substance",
+                     "self_harm", "ideation_indirect", "spelling", "long_messages", "benign"}
 
 
-def test_corpus_is_large_enough_and_mixed() -> None:
-    da, en = load_corpus("da"), load_corpus("en")
-    assert len(da) >= MIN_DA and len(en) >= MIN_EN
-    for cases in (da, en):
-        assert {case.level for case in cases} == set(RiskLevel)
-        assert {case.category for case in cases} >= set(RiskCategory)
+@pytest.fixture(scope="module")
+def assessor() -> RiskAssessor:
+    found = default_assessor(True)
+    if found.model is None:
+        pytest.skip("the embedding model cannot run on this machine (see the log)")
+    return found
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_urgent_phrase_is_urgent(language: str, risk_report: list[str]) -> None:
-    judged = [(c, a) for c, a in _judged(language) if c.level is RiskLevel.URGENT]
-    missed = [(c, a) for c, a in judged if a.level is not RiskLevel.URGENT]
-    recall = 1 - len(missed) / len(judged)
-    risk_report.append(f"{language}: urgent recall {recall:.1%} ({len(judged)} phrases)")
-    assert not missed, f"urgent phrases not classified urgent:\n{_listing(missed)}"
+@pytest.fixture(scope="module")
+def held_out(assessor: RiskAssessor) -> list[tuple[Case, object]]:
+    return judge([c for c in load_corpus() if c.held_out], assessor.assess)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_everyday_phrases_are_rarely_urgent(language: str, risk_report: list[str]) -> None:
-    judged = [(c, a) for c, a in _judged(language) if c.level is RiskLevel.NONE]
-    alarmed = [(c, a) for c, a in judged if a.level is RiskLevel.URGENT]
-    rate = len(alarmed) / len(judged)
-    risk_report.append(
-        f"{language}: false-urgent rate {rate:.1%} ({len(alarmed)}/{len(judged)} none phrases)"
-    )
-    print(f"\n{language} false-urgent rate: {rate:.1%}\n{_listing(alarmed)}")
-    assert rate <= MAX_FALSE_URGENT, (
-        f"false-urgent rate {rate:.1%} above {MAX_FALSE_URGENT:.0%}:\n{_listing(alarmed)}"
-    )
+def test_corpus_is_four_times_larger_and_covers_every_kind() -> None:
+    cases = load_corpus()
+    assert len(cases) >= 4 * LEGACY_SIZE
+    for language in LANGUAGES:
+        mine = [c for c in cases if c.language == language]
+        assert {c.level for c in mine} == {RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE}
+        assert {c.category for c in mine} >= set(RiskCategory)
+        assert {c.kind for c in mine} >= FIRST_CLASS_KINDS
+    texts = [" ".join(c.text.lower().split()) for c in cases]
+    assert len(set(texts)) > 0.99 * len(texts), "phrases are written, not copied"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_lowered_urgent_phrases_are_never_none(language: str) -> None:
-    lowered = [
-        (c, a) for c, a in _judged(language)
-        if c.level is RiskLevel.CONCERN and c.category in LOWERED
-    ]
-    assert lowered
-    dropped = [(c, a) for c, a in lowered if a.level is RiskLevel.NONE]
-    assert not dropped, f"negated/third-person/past phrases dropped to none:\n{_listing(dropped)}"
+def test_held_out_targets(language: str, held_out: list, risk_report: list[str]) -> None:
+    mine = [(c, a) for c, a in held_out if c.language == language]
+    by_label = rates(mine, lambda c: c.language)
+    urgent = by_label[(language, RiskLevel.URGENT)]
+    concern = by_label[(language, RiskLevel.CONCERN)]
+    benign = by_label[(language, RiskLevel.NONE)]
+    risk_report.append(f"{language} held-out: urgent {urgent}; concern {concern}; "
+                       f"benign {benign}")
+    assert urgent.hit_rate >= URGENT_RECALL, _misses(mine, RiskLevel.URGENT)
+    assert benign.hit_rate <= FALSE_SAFETY, _misses(mine, RiskLevel.NONE)
+    assert concern.hit_rate >= CONCERN_RECALL, _misses(mine, RiskLevel.CONCERN)
+
+
+def test_held_out_report_per_category_and_kind(held_out: list, risk_report: list[str]) -> None:
+    lines = report(held_out)
+    risk_report.extend(lines)
+    assert any("acts_done" in line for line in lines)
+
+
+def test_acts_already_done_are_urgent_by_rule_on_the_training_split() -> None:
+    acts = [c for c in load_corpus() if c.kind == "acts_done" and c.level is RiskLevel.URGENT
+            and not c.held_out]
+    assert acts
+    missed = [c for c in acts if classify(c.text).level is not RiskLevel.URGENT]
+    assert not missed, "\n".join(map(str, missed))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_concern_phrase_is_ignored(language: str) -> None:
-    judged = [(c, a) for c, a in _judged(language) if c.level is RiskLevel.CONCERN]
-    ignored = [(c, a) for c, a in judged if a.level is RiskLevel.NONE]
-    assert not ignored, f"concern phrases classified none:\n{_listing(ignored)}"
+def test_rules_alone_keep_false_urgent_low(language: str, risk_report: list[str]) -> None:
+    benign = [c for c in load_corpus(languages=[language]) if c.level is RiskLevel.NONE]
+    alarmed = [c for c in benign if classify(c.text).level is RiskLevel.URGENT]
+    rate = len(alarmed) / len(benign)
+    risk_report.append(f"{language} rules alone: false urgent {rate:.3f} "
+                       f"({len(alarmed)}/{len(benign)})")
+    assert rate <= 0.05, "\n".join(map(str, alarmed))
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_accuracy_is_reported(language: str, risk_report: list[str]) -> None:
-    judged = _judged(language)
-    level_ok = sum(a.level is c.level for c, a in judged)
-    both_ok = sum(a.level is c.level and a.category == c.category for c, a in judged)
-    wrong = [(c, a) for c, a in judged if a.level is not c.level]
-    risk_report.append(
-        f"{language}: accuracy {level_ok / len(judged):.1%} by level, "
-        f"{both_ok / len(judged):.1%} by level and category ({len(judged)} phrases)"
-    )
-    print(f"\n{language} level mismatches:\n{_listing(wrong)}")
-    assert level_ok / len(judged) > 0.8
-
-
-def test_classify_is_fast_on_short_messages(risk_report: list[str]) -> None:
-    texts = [case.text for language in LANGUAGES for case in load_corpus(language)]
-    classify(texts[0])
-    rounds = 20
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for text in texts:
-            classify(text)
-    per_message = (time.perf_counter() - start) / (rounds * len(texts))
-    risk_report.append(f"classify(): {per_message * 1e3:.3f} ms per corpus message")
-    assert per_message < 0.002, f"{per_message * 1e3:.3f} ms per message"
+def _misses(judged: list, label: RiskLevel) -> str:
+    wrong = [(c, a) for c, a in judged if c.level is label and (
+        (label is RiskLevel.URGENT and a.level.rank < RiskLevel.POSSIBLE.rank)
+        or (label is RiskLevel.CONCERN and a.level is RiskLevel.NONE)
+        or (label is RiskLevel.NONE and a.level.rank >= RiskLevel.POSSIBLE.rank))]
+    return "\n".join(f"  {c} -> {a.level} {a.rule or ''} {a.score}" for c, a in wrong)

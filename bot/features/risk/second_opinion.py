@@ -19,6 +19,8 @@ from .head import CLASSES, DEFAULT_HEAD_PATH, Head
 log = logging.getLogger(__name__)
 MAX_SENTENCES = 24
 """Beyond this many sentences, the rest are scored together as one (bounded time)."""
+MIN_WORDS = 2
+"""A single word (a name, "ja", "ok") is left to the rules, which know every grave word."""
 _SENTENCE_END = re.compile(r"(?<!\.)[.!?;]+(?!\.)|\n+")
 _URGENT = CLASSES.index(RiskLevel.URGENT)
 _NONE = CLASSES.index(RiskLevel.NONE)
@@ -84,7 +86,8 @@ class RiskAssessor:
         verdict = self.rules.classify(text)
         if verdict.level is not RiskLevel.NONE:
             verdict = replace(verdict, decider=Decider.RULE)
-        if self.model is None or verdict.level is RiskLevel.URGENT:
+        if (self.model is None or verdict.level is RiskLevel.URGENT
+                or len(text.split()) < MIN_WORDS):
             return verdict
         score = self.model.score(text)
         raised = self.model.level(score)

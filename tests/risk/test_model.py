@@ -1,0 +1,107 @@
+"""The model's second opinion: reproducible build, only raises, sentence by sentence, and a
+machine that cannot run it falls back to the rules with a warning — never to nothing."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.features.risk import RiskLevel, default_classifier
+from bot.features.risk import second_opinion as opinion_module
+from bot.features.risk.corpus import load_corpus
+from bot.features.risk.embedding import load_embedder, missing_cpu_feature
+from bot.features.risk.head import DEFAULT_HEAD_PATH, Head
+from bot.features.risk.second_opinion import RiskAssessor, SecondOpinion, candidates
+from bot.features.risk.training import train
+
+
+class AxisEmbedder:
+    """Axis 0 for texts containing "grey", axis 1 otherwise."""
+
+    name = "axis stand-in"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i, 0 if "grey" in text else 1] = 1.0
+        return out
+
+
+def _stand_in() -> SecondOpinion:
+    weights = np.zeros((3, 384))
+    weights[0, 1] = 6.0
+    weights[2, 0] = 6.0
+    return SecondOpinion(AxisEmbedder(), Head(AxisEmbedder.name, weights, np.zeros(3), 0.5, 0.5))
+
+
+def test_the_shipped_head_is_what_training_on_the_corpus_gives() -> None:
+    """Retrain after every corpus change: `python -m bot risk train`."""
+    embedder = load_embedder(2)
+    if embedder is None:
+        pytest.skip("the embedding model cannot run on this machine")
+    cases = [c for c in load_corpus() if not c.held_out]
+    rebuilt = train(cases, embedder, default_classifier())
+    assert rebuilt.to_json() == DEFAULT_HEAD_PATH.read_text(encoding="utf-8")
+
+
+def test_training_refuses_held_out_phrases() -> None:
+    held = [c for c in load_corpus() if c.held_out][:3]
+    with pytest.raises(ValueError, match="held-out"):
+        train(held, AxisEmbedder(), default_classifier())  # type: ignore[arg-type]
+
+
+def test_a_head_is_never_applied_to_another_models_vectors() -> None:
+    head = Head.load()
+    with pytest.raises(ValueError, match="trained on"):
+        SecondOpinion(AxisEmbedder(), head)
+
+
+def test_the_model_only_raises() -> None:
+    assessor = RiskAssessor(default_classifier(), _stand_in())
+    calm = assessor.assess("everything is grey")
+    assert calm.level is RiskLevel.POSSIBLE and calm.decider == "model"
+    assert calm.score is not None and calm.score > 0.9
+    urgent = assessor.assess("I want to kill myself")
+    assert urgent.level is RiskLevel.URGENT and urgent.decider == "rule"
+    concern = assessor.assess("I feel so lonely and useless")
+    assert concern.level is RiskLevel.CONCERN, "the model's 'none' lowers nothing"
+    assert assessor.assess("my CV is ready").level is RiskLevel.NONE
+
+
+def test_a_risk_in_the_middle_of_a_long_message_is_scored_on_its_own() -> None:
+    text = ("I sent three applications today. The job centre meeting was fine. "
+            "Honestly everything is grey. Anyway, the webinar on Thursday sounds good!")
+    assert "Honestly everything is grey" in candidates(text)
+    assert candidates("hej") == ["hej"], "short texts are scored whole"
+    assert len(candidates(". ".join(["two words"] * 100))) <= opinion_module.MAX_SENTENCES + 1
+    assert RiskAssessor(default_classifier(), _stand_in()).assess(text).level is (
+        RiskLevel.POSSIBLE)
+
+
+def test_a_cpu_without_avx2_is_detected(tmp_path: Path) -> None:
+    old = tmp_path / "cpuinfo"
+    old.write_text("flags\t\t: fpu sse sse2 ssse3 sse4_1\n")
+    new = tmp_path / "cpuinfo2"
+    new.write_text("flags\t\t: fpu sse sse2 avx avx2 fma\n")
+    if missing_cpu_feature(new) is None:  # only x86-64 needs it
+        assert missing_cpu_feature(old) == "avx2"
+
+
+def test_without_the_model_the_rules_still_read_every_message(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("bot.features.risk.embedding.missing_cpu_feature", lambda: "avx2")
+    with caplog.at_level(logging.WARNING):
+        embedder = load_embedder.__wrapped__(1)  # type: ignore[attr-defined]
+    assert embedder is None
+    assert "risk model off: this CPU has no avx2" in caplog.text
+    monkeypatch.setattr(opinion_module, "load_embedder", lambda: None)
+    assessor = opinion_module.default_assessor.__wrapped__(True)  # type: ignore[attr-defined]
+    assert assessor.model is None
+    assert assessor.assess("I took all my pills").level is RiskLevel.URGENT
+
+
+def test_risk_model_off_means_rules_only() -> None:
+    assert opinion_module.default_assessor(False).model is None

@@ -133,10 +133,11 @@ class Classifier:
 
 
 def _signal(hit: Hit[tuple[str, RiskCategory, RiskLevel]], scene: Scene) -> _Signal:
-    """Read one hit in context: lowering rules turn urgent into concern, never into none."""
+    """Read one hit in context: lowering rules turn urgent or possible into concern, never
+    into none."""
     language, category, base = hit.payload
     reasons = scene.reasons(hit, language, personal=category in _PERSONAL)
-    level = RiskLevel.CONCERN if base is RiskLevel.URGENT and reasons else base
+    level = RiskLevel.CONCERN if base.rank > RiskLevel.CONCERN.rank and reasons else base
     return _Signal(language, category, base, level, reasons, hit)
 
 

@@ -14,7 +14,7 @@ CONTEXT_KEYS = (
     "negation", "negation_near", "not_negation", "first_person", "third_person",
     "past", "present", "clause_breaks",
 )
-_LEVELS = {RiskLevel.URGENT.value, RiskLevel.CONCERN.value}
+_LEVELS = {RiskLevel.URGENT.value, RiskLevel.POSSIBLE.value, RiskLevel.CONCERN.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def load_lexicons(directory: Path) -> tuple[Lexicon, ...]:
 
 
 def _risk_patterns(table: dict[str, Any], path: Path) -> list[RiskPattern]:
-    """Flatten [patterns.<category>] urgent/concern lists."""
+    """Flatten [patterns.<category>] urgent/possible/concern lists."""
     found: list[RiskPattern] = []
     for category_name, levels in table.items():
         category = RiskCategory(category_name)

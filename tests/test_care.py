@@ -191,3 +191,15 @@ async def test_typing_talk_to_a_person_works_like_human(staffed: Harness) -> Non
     assert [level for level, _ in await open_cases(staffed)] == [CaseLevel.REQUEST]
     [normal] = await staffed.say("Jeg har talt med en person fra A-kassen i går")
     assert "Hej, det er" in normal, "a longer sentence is not a request"
+
+
+async def test_a_concern_while_an_urgent_case_is_open_is_added_to_that_case(
+        staffed: Harness) -> None:
+    await staffed.say("I want to kill myself", language_code="en")
+    await staffed.drain()
+    [reply] = await staffed.say("and I feel so lonely and useless", language_code="en")
+    assert reply.startswith("Thank you for telling me. I have added it to your case")
+    assert "talk with a person" not in reply and staffed.buttons() == []
+    assert [level for level, _ in await open_cases(staffed)] == [CaseLevel.URGENT]
+    update = (await staff_texts(staffed))[-1]
+    assert "and I feel so lonely and useless" in update and update.startswith("💬")

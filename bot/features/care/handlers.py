@@ -28,6 +28,7 @@ from bot.features.care.wording import (
     follow_up,
     human_reply,
 )
+from bot.features.cases import CaseLevel
 from bot.features.citizens import Citizen
 from bot.features.onboarding.handlers import citizen_of
 from bot.features.risk import RiskLevel
@@ -57,6 +58,9 @@ CONCERN_REPLY = N_("Thank you for telling me – it sounds hard, and you do not 
                    "alone. Would you like to talk with a person from the job centre?")
 WANT_TALK = N_("Yes, I would like to talk to someone")
 NOT_NOW = N_("Not now")
+ADDED_TO_CASE = N_("Thank you for telling me. I have added it to your case, so the person from "
+                   "the job centre who follows up will see it. You are welcome to keep writing "
+                   "here.")
 NOT_NOW_REPLY = N_("That is fine. If you change your mind, just write /human – or write here.")
 
 
@@ -91,11 +95,16 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
         await send_text(context.bot, citizen.chat_id, _(
             POSSIBLE_REPLY, helplines=app.helplines.text(citizen.locale),
             follow_up=render(follow_up(opening, urgent=True), _)))
-        case = opening.case.id
-        await send_text(context.bot, citizen.chat_id, _(DIRECT_QUESTION), InlineKeyboardMarkup([
-            [InlineKeyboardButton(_(DIRECT_YES), callback_data=f"care|ask_yes|{case}"),
-             InlineKeyboardButton(_(DIRECT_NO), callback_data=f"care|ask_no|{case}")],
-        ]))
+        if opening.case.level is not CaseLevel.URGENT:  # already urgent: nothing to ask
+            case = opening.case.id
+            await send_text(context.bot, citizen.chat_id, _(DIRECT_QUESTION),
+                            InlineKeyboardMarkup([[
+                                InlineKeyboardButton(_(DIRECT_YES),
+                                                     callback_data=f"care|ask_yes|{case}"),
+                                InlineKeyboardButton(_(DIRECT_NO),
+                                                     callback_data=f"care|ask_no|{case}")]]))
+    elif opening.existing:
+        await send_text(context.bot, citizen.chat_id, _(ADDED_TO_CASE))
     else:
         await send_text(context.bot, citizen.chat_id, _(CONCERN_REPLY), InlineKeyboardMarkup([
             [InlineKeyboardButton(_(WANT_TALK), callback_data="care|talk")],

@@ -63,9 +63,11 @@ class CareService:
         if level is None:
             return None
         category = assessment.category.value if assessment.category else None
+        # A message into a case that is already open (and not raised by it) still reaches the
+        # case's topic, so it is added to the case rather than lost.
         opening = await self._alerts.raise_case(citizen_id, level, CaseSource.FREE_TEXT,
                                                 text=text, category=category,
-                                                message_id=message_id)
+                                                message_id=message_id, tell_anyway=True)
         await self._decisions.record(opening.case.id, citizen_id, assessment, text,
                                      self._clock.now())
         return opening

@@ -100,7 +100,7 @@ class CaseAlerts:
         await self._post_update(case, text)
         now = self._clock.now()
         hours = self.cases.hours
-        return Opening(case, False, hours.is_open(now), hours.next_opening(now))
+        return Opening(case, False, hours.is_open(now), hours.next_opening(now), True)
 
     async def _post_update(self, case: Case, text: str) -> None:
         if self._settings.staff_chat_id is None or case.citizen_id is None:

@@ -20,6 +20,8 @@ class Opening:
     alert_staff: bool
     staff_at_work: bool
     contact_from: datetime
+    existing: bool = False
+    """The citizen already had this case open before the message."""
 
 
 class ClaimResult(StrEnum):
@@ -44,6 +46,7 @@ class CaseService:
         now = self._clock.now()
         realert = self._next_alert(now) if level.urgent_lane else None
         existing = await self._store.open_for_citizen(citizen_id)
+        was_open = bool(existing)
         if not existing:
             case = await self._store.open(citizen_id, level, category, source, message_id, now,
                                           realert, call_window)
@@ -59,7 +62,8 @@ class CaseService:
                                               realert if case.claimed_by is None else None)
                 case = await self._store.get(case.id) or case
             alert = graver or level.urgent_lane or call_window is not None
-        return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now))
+        return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now),
+                       was_open)
 
     async def alerted(self, case: Case) -> None:
         """Remember the alert; an unclaimed urgent case is alerted again after the interval."""

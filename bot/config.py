@@ -137,7 +137,7 @@ class Settings:
             quiet_weekends=get.bool("QUIET_WEEKENDS", True),
             consultant_hours=get.hours("CONSULTANT_HOURS", (time(8, 0), time(15, 30))),
             consultant_weekends=get.bool("CONSULTANT_WEEKENDS", False),
-            realert_after=timedelta(minutes=get.int("REALERT_MINUTES", 10) or 10),
+            realert_after=timedelta(minutes=get.positive_int("REALERT_MINUTES", 10)),
             onduty_mention=get.str("ONDUTY_MENTION") or "",
             help_numbers_file=Path(p) if (p := get.str("HELP_NUMBERS_FILE")) else None,
             token=token,
@@ -150,7 +150,7 @@ class Settings:
             default_locale=locale,
             staff_locale=staff_locale,
             timezone=tz,
-            webhook_url=get.url("WEBHOOK_URL"),
+            webhook_url=get.https_url("WEBHOOK_URL"),
             webhook_secret=get.str("WEBHOOK_SECRET"),
             port=port,
             jobcentre_name=get.str("JOBCENTRE_NAME") or "Jobcentret",
@@ -177,6 +177,14 @@ class _Reader:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
+
+    def positive_int(self, name: str, default: int) -> int:
+        """A count or duration: zero or less is refused, never silently replaced."""
+        value = self.int(name, default)
+        assert value is not None
+        if value < 1:
+            raise ConfigError(f"{name}: must be a positive whole number, got {value}")
+        return value
 
     def int_set(self, name: str) -> frozenset[int]:
         raw = self.str(name) or ""
@@ -232,6 +240,14 @@ class _Reader:
             return time.fromisoformat(match.group(1)), time.fromisoformat(match.group(2))
         except ValueError:
             raise ConfigError(f"{name}: not a valid time range: {raw!r}") from None
+
+    def https_url(self, name: str) -> str | None:
+        """Telegram delivers webhooks over TLS only."""
+        raw = self.str(name)
+        if raw is not None and not raw.startswith("https://"):
+            raise ConfigError(f"{name}: must be an https:// URL (Telegram only calls webhooks "
+                              "over TLS)")
+        return raw
 
     def url(self, name: str) -> str | None:
         raw = self.str(name)

@@ -39,6 +39,9 @@ def test_full_configuration_is_read() -> None:
     ("DEFAULT_LOCALE", "de"), ("STAFF_LOCALE", "fr"), ("TIMEZONE", "Mars/Olympus"),
     ("PORT", "70000"),
     ("BOT_API_BASE_URL", "ftp://x"), ("LOG_LEVEL", "LOUD"),
+    ("WEBHOOK_URL", "http://bot.example.org/hook"), ("REALERT_MINUTES", "0"),
+    ("REALERT_MINUTES", "-5"), ("CHECKIN_SCHEDULE", "0s"), ("CHECKIN_SCHEDULE", "-2d"),
+    ("CONSULTANT_HOURS", "15:00-08:00"),
 ])
 def test_wrong_value_names_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=f"^{name}:"):

@@ -89,7 +89,7 @@ def webhook_bot(api: HttpBotApi, tmp_path: Path) -> Iterator[WebhookBot]:
         "BOT_API_FILE_URL": api.file_url,
         "DATABASE_PATH": str(tmp_path / "bot.db"),
         "LOG_LEVEL": "INFO",
-        "WEBHOOK_URL": f"http://127.0.0.1:{port}{HOOK_PATH}",
+        "WEBHOOK_URL": f"https://bot.example.org{HOOK_PATH}",  # TLS ends in front
         "PORT": str(port),
         "WEBHOOK_SECRET": SECRET,
     }
@@ -145,7 +145,7 @@ def test_webhook_mode_registers_checks_the_secret_serves_updates_and_stops_clean
     with HttpBotApi(token=TOKEN) as api, webhook_bot(api, tmp_path) as bot:
         # 1. The webhook is registered with the secret and the update kinds the bot handles.
         hook = api.wait_for_call("setWebhook")
-        assert hook.params.get("url") == bot.webhook_url
+        assert hook.params.get("url") == f"https://bot.example.org{HOOK_PATH}"
         assert hook.params.get("secret_token") == SECRET
         assert set(hook.params.get("allowed_updates") or []) >= {
             "message", "callback_query", "my_chat_member"}

@@ -63,6 +63,16 @@ def test_negation_in_another_clause_does_not_lower() -> None:
     assert level("Hvorfor ikke bare tage mit eget liv") is URGENT
 
 
+def test_a_fragment_of_a_few_words_is_read_with_the_sentence_next_to_it() -> None:
+    assert set(tokenise("took something. cant get up").sentences) == {0}
+    long_then_fragment = tokenise("I sent the application to the warehouse today. cant get up")
+    assert len(set(long_then_fragment.sentences)) == 1
+    two_sentences = tokenise("I sent the application today. The meeting is on Thursday at ten")
+    assert len(set(two_sentences.sentences)) == 2
+    assert level("lying on the floor. took something. cant get up") is URGENT
+    assert level("I took something for the headache. The interview went well, thanks") is NONE
+
+
 def test_third_person_lowers_to_concern() -> None:
     for text in ("Min bror ville tage sit eget liv", "My friend wants to kill himself",
                  "Min veninde taler om selvmord", "Someone I know is suicidal"):

@@ -56,6 +56,10 @@ def normalise_word(raw: str) -> str:
     return _RUNS.sub(r"\1", word)
 
 
+_FRAGMENT_WORDS = 4
+"""A sentence of at most this many words is a fragment of the sentence next to it."""
+
+
 def tokenise(text: str) -> Tokens:
     """Split into normal words, numbering clauses (at , : …) and sentences (at . ! ? ; newline)."""
     words: list[_Word] = []
@@ -79,8 +83,34 @@ def tokenise(text: str) -> Tokens:
     return Tokens(
         tuple(word for word, _, _ in kept),
         tuple(clause for _, clause, _ in kept),
-        tuple(sentence for _, _, sentence in kept),
+        _join_fragments([sentence for _, _, sentence in kept]),
     )
+
+
+def _join_fragments(sentences: list[int]) -> tuple[int, ...]:
+    """A fragment of a few words belongs to the sentence after it (the last one to the one before).
+
+    People type "took something. cant get up." as one thought; a clause still ends at the full
+    stop, so a negation does not reach across it.
+    """
+    runs: list[list[int]] = []
+    for sentence in sentences:
+        if runs and runs[-1][0] == sentence:
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+    joined: list[list[int]] = []
+    pending: list[int] = []
+    for run in runs:
+        pending.extend(run)
+        if len(run) > _FRAGMENT_WORDS:
+            joined.append(pending)
+            pending = []
+    if pending and joined:
+        joined[-1].extend(pending)
+    elif pending:
+        joined.append(pending)
+    return tuple(number for number, group in enumerate(joined) for _ in group)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,9 @@ _SUGGESTED = {"wrongly_flagged": "none", "missed": "urgent"}
 def train_head(corpus: Path = DEFAULT_CORPUS_DIR, out: Path = DEFAULT_HEAD_PATH) -> list[str]:
     """Fit on the training split, write the head, and return the cross-validated figures."""
     try:
-        from bot.features.risk.training import train
         import sklearn  # noqa: F401
+
+        from bot.features.risk.training import train
     except ImportError:
         raise ConfigError("risk train: scikit-learn is missing; install the extra: "
                           "pip install -e '.[train]'") from None

@@ -131,6 +131,10 @@ class Settings:
         port = get.int("PORT", 8080)
         if not 0 < port < 65536:
             raise ConfigError("PORT: must be between 1 and 65535")
+        staff_chat_id = get.int("STAFF_CHAT_ID", None)
+        if token and staff_chat_id is None and not get.bool("ALLOW_NO_STAFF_CHAT", False):
+            raise ConfigError("STAFF_CHAT_ID: required with BOT_TOKEN, or urgent messages reach "
+                              "nobody (ALLOW_NO_STAFF_CHAT=1 only for a trial without staff)")
         return cls(
             checkin_schedule=get.schedule("CHECKIN_SCHEDULE"),
             quiet_hours=get.quiet_hours("QUIET_HOURS"),
@@ -145,7 +149,7 @@ class Settings:
             api_base_url=get.url("BOT_API_BASE_URL") or DEFAULT_API_BASE_URL,
             api_file_url=get.url("BOT_API_FILE_URL") or DEFAULT_API_FILE_URL,
             database_path=Path(get.str("DATABASE_PATH") or "data/bot.db"),
-            staff_chat_id=get.int("STAFF_CHAT_ID", None),
+            staff_chat_id=staff_chat_id,
             admin_ids=get.int_set("ADMIN_IDS"),
             default_locale=locale,
             staff_locale=staff_locale,

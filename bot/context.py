@@ -129,7 +129,8 @@ async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
     workspace_store = WorkspaceStore(db)
     hours = OfficeHours(*settings.consultant_hours, weekends=settings.consultant_weekends,
                         zone=settings.timezone)
-    cases = CaseService(case_store, hours, settings.realert_after, clock)
+    cases = CaseService(case_store, hours, settings.realert_after, clock,
+                        staffed=settings.staff_chat_id is not None)
     outbox = Outbox(OutboxStore(db), clock)
     alerts = CaseAlerts(cases, citizens, checkin_store, outbox, audit, texts, settings, clock)
     care = CareService(alerts, texts, default_assessor(settings.risk_model), DecisionStore(db),

@@ -171,8 +171,18 @@ async def test_without_a_staff_chat_the_citizen_is_still_helped_and_it_is_logged
     with caplog.at_level(logging.ERROR):
         [reply] = await bot.say(URGENT_TEXT)
     assert "112" in reply
+    assert "ikke er forbundet med jobcentrets medarbejdere" in reply
+    assert "Jeg har bedt en person" not in reply, "no person is promised when nobody is alerted"
     assert "STAFF_CHAT_ID is not set" in caplog.text
     assert URGENT_TEXT not in caplog.text, "no message text in logs"
+
+
+async def test_without_a_staff_chat_asking_for_a_person_promises_nobody(bot: Harness) -> None:
+    await bot.say("/start", language_code="en")
+    [reply] = await bot.say("/human")
+    assert "not connected to the job centre's staff" in reply
+    assert "I have asked a person" not in reply
+    assert bot.buttons() == [], "no phone call is offered either"
 
 
 async def test_the_menu_has_talk_to_a_person(staffed: Harness) -> None:

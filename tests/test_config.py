@@ -53,3 +53,13 @@ def test_dotenv_is_read_and_environment_wins(tmp_path: Path) -> None:
     env.write_text("# comment\nJOBCENTRE_NAME='Jobcenter Assens'\nexport PORT=9000\n")
     assert read_dotenv(env) == {"JOBCENTRE_NAME": "Jobcenter Assens", "PORT": "9000"}
     assert read_dotenv(tmp_path / "missing") == {}
+
+
+def test_a_token_without_a_staff_chat_is_refused_unless_a_trial_says_so() -> None:
+    token = {"BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    with pytest.raises(ConfigError, match="^STAFF_CHAT_ID: required with BOT_TOKEN"):
+        Settings.from_env(token)
+    trial = Settings.from_env({**token, "ALLOW_NO_STAFF_CHAT": "1"})
+    assert trial.staff_chat_id is None
+    assert Settings.from_env({**token, "STAFF_CHAT_ID": "-100123"}).staff_chat_id == -100123
+    assert Settings.from_env({}).console_mode, "console mode needs neither"

@@ -102,7 +102,7 @@ async def test_yes_raises_the_case_to_urgent_and_alerts_again(staffed: Harness) 
     await staffed.say(DOUBT, language_code="en")
     await staffed.drain()
     [answer] = await staffed.tap("Yes", language_code="en")
-    assert "urgent" in answer and "112" in answer
+    assert "I have asked a person from the job centre" in answer and "112" in answer
     [case] = await staffed.ctx.cases.list_open()
     assert case.level is CaseLevel.URGENT
     alerts = await staff_texts(staffed)

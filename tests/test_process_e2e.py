@@ -63,6 +63,7 @@ def bot_process(api: HttpBotApi, tmp_path: Path, **extra_env: str) -> Iterator[B
         "BOT_API_FILE_URL": api.file_url,
         "DATABASE_PATH": str(tmp_path / "bot.db"),
         "LOG_LEVEL": "INFO",
+        "ALLOW_NO_STAFF_CHAT": "1",  # tests that need staff set STAFF_CHAT_ID
         **extra_env,
     }
     stderr_path = tmp_path / "stderr.log"

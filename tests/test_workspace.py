@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.features.staff import Role
-from bot.transport.local_api import LocalBotApi
+from bot.transport.local_api import Fault, LocalBotApi
 from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
@@ -237,6 +237,24 @@ async def test_delete_during_an_open_case_explains_tells_the_consultant_and_stop
     assert kept is not None and kept.citizen_id is None, "the case record stays, unlinked"
     erased = [e.action for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)]
     assert erased[-1] == "erased"
+
+
+async def test_start_logs_in_one_line_what_it_found_in_the_staff_chat(
+        staff_settings: Settings, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.features.workspace.topics"):
+        bot = await start_harness(staff_settings, clock, LocalBotApi())
+        await stop_harness(bot)
+    assert (f"staff chat {STAFF_CHAT}: type supergroup, topics on, bot administrator, can post "
+            "yes, can manage topics yes – one topic per citizen") in caplog.text
+    caplog.clear()
+    unreadable = LocalBotApi()
+    unreadable.fail(Fault("getChat", STAFF_CHAT, 400, "Bad Request: chat not found"))
+    with caplog.at_level(logging.INFO, logger="bot.features.workspace.topics"):
+        bot = await start_harness(staff_settings, clock, unreadable)
+        await stop_harness(bot)
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert "cannot be read (BadRequest: Chat not found); alerts may not arrive" in record.message
 
 
 async def test_plain_group_fallback_threads_replies_under_one_header(

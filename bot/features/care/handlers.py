@@ -44,9 +44,8 @@ POSSIBLE_REPLY = N_("Thank you for writing. I may be reading you wrong, but I wa
 DIRECT_QUESTION = N_("May I ask you directly: are you thinking about ending your life?")
 DIRECT_YES = N_("Yes")
 DIRECT_NO = N_("No")
-ANSWER_YES = N_("Thank you for telling me – that took courage, and you are not alone with it. I "
-                "have told the job centre that it is urgent. {follow_up}\n\nIf you are in "
-                "danger right now, call 112.")
+ANSWER_YES = N_("Thank you for telling me – that took courage, and you are not alone with it. "
+                "{follow_up}\n\nIf you are in danger right now, call 112.")
 ANSWER_NO = N_("Thank you for answering – I am glad. A consultant will still read your message "
                "and can get in touch. You are always welcome to write here or use /human.")
 ANSWERED_ALREADY = N_("Thank you – I have your answer already. You are welcome to keep writing "
@@ -61,6 +60,10 @@ NOT_NOW = N_("Not now")
 ADDED_TO_CASE = N_("Thank you for telling me. I have added it to your case, so the person from "
                    "the job centre who follows up will see it. You are welcome to keep writing "
                    "here.")
+NO_STAFF_CONCERN = N_("Thank you for telling me – it sounds hard, and you do not have to carry it "
+                      "alone. {follow_up}\n\nYou can talk to someone at any hour:\n{helplines}")
+ANSWER_NO_NO_STAFF = N_("Thank you for answering – I am glad. You are always welcome to write "
+                        "here.")
 NOT_NOW_REPLY = N_("That is fine. If you change your mind, just write /human – or write here.")
 
 
@@ -103,6 +106,10 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
                                                      callback_data=f"care|ask_yes|{case}"),
                                 InlineKeyboardButton(_(DIRECT_NO),
                                                      callback_data=f"care|ask_no|{case}")]]))
+    elif not opening.staffed:
+        await send_text(context.bot, citizen.chat_id, _(
+            NO_STAFF_CONCERN, helplines=app.helplines.text(citizen.locale),
+            follow_up=render(follow_up(opening, urgent=False), _)))
     elif opening.existing:
         await send_text(context.bot, citizen.chat_id, _(ADDED_TO_CASE))
     else:
@@ -135,8 +142,9 @@ async def care_button(update: Update, context: BotContext) -> None:
             [[InlineKeyboardButton(_(label), callback_data=f"care|call_{key}")]
              for key, label in CALL_CHOICES.items()]))
     elif choice.startswith("call_"):
-        await context.app.care.request_call(citizen.id, choice.removeprefix("call_"))
-        await send_text(context.bot, citizen.chat_id, _(CALL_NOTED))
+        opening = await context.app.care.request_call(citizen.id, choice.removeprefix("call_"))
+        await send_text(context.bot, citizen.chat_id, _(CALL_NOTED) if opening.staffed
+                        else render(follow_up(opening, urgent=False), _))
     else:
         await send_text(context.bot, citizen.chat_id, _(NOT_NOW_REPLY))
 
@@ -163,16 +171,18 @@ async def direct_answer(update: Update, context: BotContext) -> None:
         await send_text(context.bot, citizen.chat_id, _(
             ANSWER_YES, follow_up=render(follow_up(opening, urgent=True), _)))
     else:
-        await send_text(context.bot, citizen.chat_id, _(ANSWER_NO))
+        await send_text(context.bot, citizen.chat_id,
+                        _(ANSWER_NO if opening.staffed else ANSWER_NO_NO_STAFF))
 
 
 async def _request_human(context: BotContext, citizen: Citizen, message: Message | None) -> None:
     app = context.app
     opening = await app.care.request_human(citizen.id, message.message_id if message else None)
     _ = app.texts.get(citizen.locale)
+    call_instead = InlineKeyboardMarkup([[InlineKeyboardButton(_(CALL_INSTEAD),
+                                                               callback_data="care|call")]])
     await send_text(context.bot, citizen.chat_id, render(human_reply(opening), _),
-                    InlineKeyboardMarkup([[InlineKeyboardButton(_(CALL_INSTEAD),
-                                                                callback_data="care|call")]]))
+                    call_instead if opening.staffed else None)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

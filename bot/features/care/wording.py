@@ -14,10 +14,15 @@ FOLLOW_UP_LATER = N_("Our consultants are not at work right now. A person from t
                      "will contact you on {when}. Until then, the numbers above are there for "
                      "you.")
 FOLLOW_UP_LATER_PLAIN = N_("A person from the job centre will contact you on {when}.")
+NO_STAFF = N_("This is a trial version that is not connected to the job centre's staff, so "
+              "nobody will contact you from here. Please call the job centre directly.")
 
 
 def follow_up(opening: Opening, urgent: bool) -> Phrase:
-    """Today when staff are at work; otherwise the day and hour they will be back."""
+    """Today when staff are at work; otherwise the day and hour they will be back; and never a
+    promise of a person in a trial without a staff chat."""
+    if not opening.staffed:
+        return Phrase(NO_STAFF)
     if opening.staff_at_work:
         return Phrase(FOLLOW_UP_NOW)
     return Phrase(FOLLOW_UP_LATER if urgent else FOLLOW_UP_LATER_PLAIN,

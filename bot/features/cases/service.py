@@ -22,6 +22,8 @@ class Opening:
     contact_from: datetime
     existing: bool = False
     """The citizen already had this case open before the message."""
+    staffed: bool = True
+    """A staff chat is configured, so a person will read the case (not a staff-less trial)."""
 
 
 class ClaimResult(StrEnum):
@@ -33,8 +35,9 @@ class ClaimResult(StrEnum):
 
 class CaseService:
     def __init__(self, store: CaseStore, hours: OfficeHours, realert_after: timedelta,
-                 clock: Clock) -> None:
+                 clock: Clock, *, staffed: bool = True) -> None:
         self._store = store
+        self.staffed = staffed
         self.hours = hours
         self._realert_after = realert_after
         self._clock = clock
@@ -63,7 +66,7 @@ class CaseService:
                 case = await self._store.get(case.id) or case
             alert = graver or level.urgent_lane or call_window is not None
         return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now),
-                       was_open)
+                       was_open, self.staffed)
 
     async def alerted(self, case: Case) -> None:
         """Remember the alert; an unclaimed urgent case is alerted again after the interval."""

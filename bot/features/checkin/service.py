@@ -22,7 +22,7 @@ from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcom
 from bot.engine.screen import Lines, Phrase, Value, render, render_button
 from bot.engine.storage import SessionStore
 from bot.features.care.service import CareService
-from bot.features.care.wording import CALL_NOTED
+from bot.features.care.wording import CALL_NOTED, NO_STAFF
 from bot.features.cases import CaseLevel
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.model import CaseSource
@@ -49,6 +49,7 @@ NOTED = {
     "feedback": N_("Noted: you would like feedback on an application or CV. We will tell you "
                    "how to send it."),
     "call": CALL_NOTED,
+    "no_staff": NO_STAFF,
 }
 CONSENT_STATES = ("found", "offers")
 WANTS_TALK = N_("After the wellbeing check: would like to talk with a consultant.")
@@ -240,8 +241,8 @@ class CheckinService:
         ctx.data.setdefault("noted", []).append("feedback")
 
     async def _request_call(self, ctx: ActionContext) -> None:
-        await self._care.request_call(ctx.subject_id, ctx.value or "any")
-        ctx.data.setdefault("noted", []).append("call")
+        opening = await self._care.request_call(ctx.subject_id, ctx.value or "any")
+        ctx.data.setdefault("noted", []).append("call" if opening.staffed else "no_staff")
 
     async def _score_who5(self, ctx: ActionContext) -> None:
         result = score(ctx.data.pop("who5_answers", []))

@@ -16,7 +16,7 @@ from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcom
 from bot.engine.screen import Lines, Moment, Phrase, Value
 from bot.engine.storage import SessionStore
 from bot.features.care.service import CareService
-from bot.features.care.wording import FOLLOW_UP_LATER_PLAIN, FOLLOW_UP_NOW, HUMAN_REPLY
+from bot.features.care.wording import FOLLOW_UP_LATER_PLAIN, FOLLOW_UP_NOW, HUMAN_REPLY, NO_STAFF
 from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.features.citizens.labels import month_value
 from bot.features.citizens.model import PreferredTime
@@ -186,7 +186,7 @@ class OnboardingService:
     async def _request_human(self, ctx: ActionContext) -> None:
         opening = await self._care.request_human(ctx.subject_id, None)
         ctx.data["contact"] = {"at_work": opening.staff_at_work,
-                               "from": to_db(opening.contact_from)}
+                               "from": to_db(opening.contact_from), "staffed": opening.staffed}
 
     async def _version_for(self, citizen_id: int) -> str:
         citizen = await self._citizens.by_id(citizen_id)
@@ -213,6 +213,8 @@ class OnboardingService:
 async def _follow_up_param(citizen_id: int, data: dict[str, Any]) -> Value:
     contact = data.get("contact") or {"at_work": True, "from": None}
     moment = from_db(contact["from"]) if contact["from"] else None
+    if not contact.get("staffed", True):
+        return Phrase(HUMAN_REPLY, {"follow_up": Phrase(NO_STAFF)})
     if contact["at_work"] or moment is None:
         return Phrase(HUMAN_REPLY, {"follow_up": Phrase(FOLLOW_UP_NOW)})
     return Phrase(HUMAN_REPLY, {"follow_up": Phrase(FOLLOW_UP_LATER_PLAIN,

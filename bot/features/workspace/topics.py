@@ -36,24 +36,41 @@ class Topics:
         self.forum = True
 
     async def check(self, bot: Bot) -> None:
-        """Forum topics when the bot may manage them; a plain reply-thread group otherwise."""
+        """Forum topics when the bot may manage them; a plain reply-thread group otherwise.
+
+        Logs in one line what was found, so an operator sees at start whether alerts can arrive.
+        """
         if self._chat is None:
+            log.warning("staff chat: none (ALLOW_NO_STAFF_CHAT): nobody is alerted, and citizens "
+                        "are told that nobody will contact them from here")
             return
         try:
             chat = await bot.get_chat(self._chat)
             member = await bot.get_chat_member(self._chat, bot.id)
         except TelegramError as exc:
-            log.warning("staff chat check failed (%s); using plain reply threads",
-                        type(exc).__name__)
+            log.error("staff chat %d: cannot be read (%s: %s); alerts may not arrive – is the "
+                      "bot a member and is STAFF_CHAT_ID right?", self._chat,
+                      type(exc).__name__, exc)
             self.forum = False
             return
-        can_manage = (member.status == ChatMemberStatus.ADMINISTRATOR
-                      and bool(getattr(member, "can_manage_topics", False)))
-        self.forum = bool(getattr(chat, "is_forum", False)) and can_manage
-        if not self.forum:
-            log.warning("the bot is not an admin with 'manage topics' in a staff supergroup "
-                        "with topics (STAFF_CHAT_ID); falling back to reply threads under one "
-                        "header message per citizen")
+        admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+        can_post = admin or (member.status == ChatMemberStatus.MEMBER) or (
+            member.status == ChatMemberStatus.RESTRICTED
+            and bool(getattr(member, "can_send_messages", False)))
+        can_manage = admin and bool(getattr(member, "can_manage_topics", False))
+        is_forum = bool(getattr(chat, "is_forum", False))
+        self.forum = is_forum and can_manage
+        found = (f"staff chat {self._chat}: type {chat.type}, topics {_on(is_forum)}, bot "
+                 f"{member.status}, can post {_yes(can_post)}, can manage topics "
+                 f"{_yes(can_manage)}")
+        if not can_post:
+            log.error("%s – the bot cannot post there: urgent alerts will NOT arrive", found)
+        elif not self.forum:
+            log.warning("%s – falling back to reply threads under one header message per "
+                        "citizen (make the bot an admin with 'manage topics' in a group with "
+                        "topics for one topic per citizen)", found)
+        else:
+            log.info("%s – one topic per citizen", found)
 
     async def resolve(self, bot: Bot, citizen_id: int) -> tuple[int | None, int | None]:
         """(thread id, message to reply to) for posting about this citizen."""
@@ -106,3 +123,11 @@ class Topics:
         case = await self._cases.open_case(citizen_id)
         who = citizen_label(citizen, _)
         return _(TOPIC_NAME, citizen=who, case=case.id if case else "–")[:MAX_TOPIC_NAME]
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"

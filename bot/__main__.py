@@ -109,6 +109,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         run_telegram(settings)
+    except KeyboardInterrupt:  # Ctrl-C while still waiting for Telegram
+        return 130
     except InvalidToken:
         raise ConfigError("BOT_TOKEN: Telegram rejected this token") from None
     except BadRequest as exc:

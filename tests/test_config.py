@@ -57,7 +57,7 @@ def test_dotenv_is_read_and_environment_wins(tmp_path: Path) -> None:
 
 def test_a_token_without_a_staff_chat_is_refused_unless_a_trial_says_so() -> None:
     token = {"BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
-    with pytest.raises(ConfigError, match="^STAFF_CHAT_ID: required with BOT_TOKEN"):
+    with pytest.raises(ConfigError, match=r"^STAFF_CHAT_ID: required with BOT_TOKEN"):
         Settings.from_env(token)
     trial = Settings.from_env({**token, "ALLOW_NO_STAFF_CHAT": "1"})
     assert trial.staff_chat_id is None

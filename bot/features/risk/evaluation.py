@@ -38,7 +38,8 @@ class Rates:
                 f"{self.any_reply / self.total:.3f} any reply")
 
 
-def judge(cases: Iterable[Case], assess: Callable[[str], Assessment]) -> list[tuple[Case, Assessment]]:
+def judge(cases: Iterable[Case],
+          assess: Callable[[str], Assessment]) -> list[tuple[Case, Assessment]]:
     return [(case, assess(case.text)) for case in cases]
 
 

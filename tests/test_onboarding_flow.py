@@ -139,3 +139,34 @@ async def test_start_again_midway_continues_where_the_citizen_was(bot: Harness) 
     [reply] = await bot.say("/start")
     assert reply.startswith("Welcome back! Here is where we left off.")
     assert "What would you like us to call you?" in reply
+
+
+async def test_before_any_consent_every_way_in_leads_to_the_welcome(bot: Harness) -> None:
+    for first in ("/menu", "/language"):
+        [reply] = await bot.say(first, language_code="da")
+        assert "frivillig" in reply and "ingen betydning for dine dagpenge" in reply, first
+        assert bot.buttons() == ["Ja, lad mig vælge", "Nej tak"]
+    [again] = await bot.say("/start", language_code="da")
+    assert "Velkommen tilbage" not in again and "frivillig" in again
+
+
+async def test_mydata_before_any_consent_answers_and_start_still_welcomes(bot: Harness) -> None:
+    [data] = await bot.say("/mydata", language_code="da")
+    assert "frivillig" not in data, "the right of access needs no consent"
+    [greeting] = await bot.say("/start", language_code="da")
+    assert "Velkommen tilbage" not in greeting
+    assert "frivillig" in greeting and "ingen betydning for dine dagpenge" in greeting
+
+
+async def test_after_delete_start_begins_from_scratch_with_the_welcome(bot: Harness) -> None:
+    await bot.say("/start", language_code="da")
+    await bot.tap("Ja, lad mig vælge")
+    await bot.tap("Gem mine valg")
+    await bot.say("Karin")
+    await bot.say("/delete", language_code="da")
+    await bot.tap("Ja, slet det hele")
+    [greeting] = await bot.say("/start", language_code="da")
+    assert "Velkommen tilbage" not in greeting
+    assert "frivillig" in greeting and "ingen betydning for dine dagpenge" in greeting
+    [menu] = await bot.say("/menu", language_code="da")
+    assert "frivillig" in menu, "still no consent after erasure: the welcome again"

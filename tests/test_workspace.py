@@ -229,7 +229,7 @@ async def test_delete_during_an_open_case_explains_tells_the_consultant_and_stop
     await press(bot, METTE, f"case|claim|{case.id}")
     await press(bot, METTE, f"case|return|{case.id}")
     [question] = await bot.say("/delete", language_code="en")
-    assert "the consultant is told and the conversation stops" in question
+    assert "You have an open case with the job centre" in question
     await bot.tap("Yes, delete everything")
     await bot.drain()
     assert bot.api.texts(STAFF_CHAT)[-1].startswith("🗑 Borgeren har slettet sine oplysninger")
@@ -237,6 +237,14 @@ async def test_delete_during_an_open_case_explains_tells_the_consultant_and_stop
     assert kept is not None and kept.citizen_id is None, "the case record stays, unlinked"
     erased = [e.action for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)]
     assert erased[-1] == "erased"
+
+
+async def test_delete_tells_the_truth_about_an_unclaimed_case(bot: Harness) -> None:
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [question] = await bot.say("/delete", language_code="en")
+    assert "You have an open case with the job centre" in question
+    assert "in contact with a consultant" not in question, "nobody has taken the case"
 
 
 async def test_start_logs_in_one_line_what_it_found_in_the_staff_chat(

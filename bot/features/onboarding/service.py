@@ -28,14 +28,16 @@ from bot.i18n import N_, Texts
 log = logging.getLogger(__name__)
 _SPACES = re.compile(r"\s+")
 WELCOME_BACK = N_("Welcome back! Here is where we left off.")
-CASE_KEPT = N_("You are in contact with a consultant right now. If you delete, the consultant "
-               "is told and the conversation stops. The job centre keeps the case record (when "
-               "it was opened, what kind of help, the consultant's notes) as the law requires, "
-               "but not your name or your messages here.")
+CASE_KEPT = N_("You have an open case with the job centre. If you delete, the job centre is "
+               "told, the conversation here stops and nobody will contact you about it. The job "
+               "centre keeps the case record (when it was opened, what kind of help, any "
+               "consultant's notes) as the law requires, but not your name or your messages "
+               "here.")
 ERASED_NOTICE = N_("🗑 The citizen has erased their data with /delete. Nothing more is relayed; "
                    "the case record and its notes stay.")
 CONSENT_STATES = ("welcome", "consent")
 RESTART_STATES = frozenset({"welcome", "declined", "deleted"})
+ALWAYS_OPEN_ENTRIES = frozenset({"mydata", "stop", "delete"})  # rights that need no consent
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +106,24 @@ class OnboardingService:
             await self._invites.redeem(payload, citizen.id)
         current = await self.router.current(citizen.id)
         session = await current.session(citizen.id)
-        if current is self.runner and (session is None or session.state in RESTART_STATES):
+        if not await self._chose_consents(citizen.id) or (
+                current is self.runner and (session is None or session.state in RESTART_STATES)):
             outcome = await self.runner.enter(citizen.id, "start")
         else:
             outcome = await current.current(citizen.id, Phrase(WELCOME_BACK))
         return await self._reply(citizen, outcome)
 
     async def enter(self, citizen: Citizen, entry: str) -> Reply:
+        """A /command's way into the dialog; before any consent was chosen, every way in leads to
+        the welcome, so the voluntary text is read first; only the citizen's rights (see, stop,
+        delete) are always open, and the next /start still begins with the welcome."""
+        if entry not in ALWAYS_OPEN_ENTRIES and not await self._chose_consents(citizen.id):
+            entry = "start"
         return await self._reply(citizen, await self.runner.enter(citizen.id, entry))
+
+    async def _chose_consents(self, citizen_id: int) -> bool:
+        """Yes or no to at least one purpose, i.e. the citizen has been through the welcome."""
+        return bool(await self._citizens.consents(citizen_id))
 
     async def press(self, citizen: Citizen, callback_data: str) -> Reply:
         """A button, for whichever dialog the citizen is in now (check-in, onboarding, …)."""

@@ -41,7 +41,7 @@ class Topics:
         Logs in one line what was found, so an operator sees at start whether alerts can arrive.
         """
         if self._chat is None:
-            log.warning("staff chat: none (ALLOW_NO_STAFF_CHAT): nobody is alerted, and citizens "
+            log.warning("staff chat: none (STAFF_CHAT_ID unset): nobody is alerted, and citizens "
                         "are told that nobody will contact them from here")
             return
         try:

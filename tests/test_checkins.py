@@ -97,6 +97,32 @@ async def test_a_whole_check_in_with_free_text_and_a_call_request(bot: Harness) 
     assert "Vil gerne ringes op: en eftermiddag (12–15)" in bot.api.texts(STAFF_CHAT)[-1]
 
 
+async def test_hard_gets_a_caring_word_and_the_offer_of_a_talk(bot: Harness) -> None:
+    await onboard(bot)
+    bot.clock.advance(days=2)
+    await run_timers(bot)
+    [care] = await bot.tap("Hard")
+    assert care.startswith("I am sorry it is hard right now")
+    assert "How is the job search going?" not in care, "not straight on to the next question"
+    assert bot.buttons() == ["Yes, I would like that", "Not now"]
+    [job] = await bot.tap("Yes, I would like that")
+    assert job.startswith("Thank you. How is the job search going?")
+    [case] = await bot.ctx.cases.list_open()
+    assert case.level is CaseLevel.CONCERN
+    await bot.drain()
+    assert "Borgeren har det svært lige nu" in "\n".join(bot.api.texts(STAFF_CHAT))
+
+
+async def test_hard_and_not_now_goes_on_without_a_case(bot: Harness) -> None:
+    await onboard(bot)
+    bot.clock.advance(days=2)
+    await run_timers(bot)
+    await bot.tap("Hard")
+    [job] = await bot.tap("Not now")
+    assert job.startswith("Thank you. How is the job search going?")
+    assert await bot.ctx.cases.list_open() == []
+
+
 async def test_found_work_ends_contact_or_keeps_only_webinar_news(bot: Harness) -> None:
     citizen_id = await onboard(bot)
     bot.clock.advance(days=2)
@@ -167,7 +193,7 @@ async def test_restart_in_the_middle_of_a_check_in_continues_it(
     await onboard(first)
     clock.advance(days=2)
     await run_timers(first)
-    await first.tap("Hard")
+    await first.tap("Good")
     await crash_harness(first)
 
     second = await start_harness(staffed_settings, clock)

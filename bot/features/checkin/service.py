@@ -53,6 +53,8 @@ NOTED = {
 }
 CONSENT_STATES = ("found", "offers")
 WANTS_TALK = N_("After the wellbeing check: would like to talk with a consultant.")
+HARD_WANTS_TALK = N_("In the check-in: things are hard right now; would like to talk with a "
+                     "consultant.")
 
 
 class CheckinService:
@@ -81,7 +83,7 @@ class CheckinService:
 
     def binding(self) -> DialogBinding:
         return DialogBinding(
-            conditions={"who5_due": _who5_due, "who5_poor": _who5_poor,
+            conditions={"mood_hard": _mood_hard, "who5_due": _who5_due, "who5_poor": _who5_poor,
                         "who5_very_low": _who5_very_low},
             actions={
                 "begin": self._begin, "record_mood": self._record_mood,
@@ -90,6 +92,7 @@ class CheckinService:
                 "want_feedback": self._want_feedback, "request_call": self._request_call,
                 "record_who5": _record_who5, "score_who5": self._score_who5,
                 "drop_who5": _drop_who5, "request_talk": self._request_talk,
+                "request_mood_talk": self._request_mood_talk,
                 "forward_note": self._forward_note, "pause": self._pause,
                 "stop_checkins": self._stop_checkins, "keep_checkins": self._keep_checkins,
             },
@@ -258,6 +261,11 @@ class CheckinService:
         await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
                                       text=self._texts.staff(WANTS_TALK), tell_anyway=True)
 
+    async def _request_mood_talk(self, ctx: ActionContext) -> None:
+        """'Hard', and yes to a talk: a consultant hears it on the case already open."""
+        await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
+                                      text=self._texts.staff(HARD_WANTS_TALK), tell_anyway=True)
+
     async def _forward_note(self, ctx: ActionContext) -> None:
         """What the citizen wanted to tell us reaches a consultant, never just a table: in the
         alert of a new case, or (with a case open) as the relayed message itself."""
@@ -316,6 +324,10 @@ def _answers_with(facts: Facts) -> list[int]:
     if facts.value is not None and facts.value.isdigit():
         answers.append(int(facts.value))
     return answers
+
+
+def _mood_hard(facts: Facts) -> bool:
+    return facts.value == "hard"
 
 
 def _who5_poor(facts: Facts) -> bool:

@@ -42,6 +42,30 @@ async def test_language_command_switches_and_returns_to_the_menu(bot: Harness) -
     assert "Hvad vil du gerne ændre?" in menu and "Sprog: Dansk" in menu
 
 
+async def test_the_language_picker_from_the_menu_offers_no_skip(bot: Harness) -> None:
+    await onboard(bot)
+    await bot.say("/language")
+    assert bot.buttons() == ["Dansk", "English"]
+    await bot.say("/menu")
+    await bot.tap("Language")
+    assert bot.buttons() == ["Dansk", "English"]
+    await bot.application.process_update(
+        bot.updates.press(CITIZEN, "onboarding|ask_language|skip"))
+    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    assert citizen is not None
+    session = await bot.ctx.onboarding.runner.session(citizen.id)
+    assert session is not None and session.state == "ask_language", "a hidden button is stale"
+
+
+async def test_free_text_on_a_resting_screen_gets_a_short_hint_not_the_screen(
+        bot: Harness) -> None:
+    await onboard(bot)
+    await bot.say("/mydata")
+    [hint] = await bot.say("hello?")
+    assert hint == "Please use the buttons above, or write /menu or /help."
+    assert bot.buttons() == []
+
+
 async def test_mydata_shows_what_is_stored_in_plain_words(bot: Harness) -> None:
     await onboard(bot)
     [reply] = await bot.say("/mydata")

@@ -109,7 +109,7 @@ class DialogRunner:
         if session is None or len(parts) != 3 or parts[:2] != [self.name, session.state]:
             return await self.current(subject_id, Phrase(STALE_BUTTON))
         button = self.spec.states[session.state].button(parts[2])
-        if button is None:
+        if button is None or _hidden(button, session.data):
             return await self.current(subject_id, Phrase(STALE_BUTTON))
         return await self._fire(subject_id, session, button.trigger, button.payload)
 
@@ -123,6 +123,8 @@ class DialogRunner:
         cleaned = text.strip()
         if state.text_trigger and cleaned and len(cleaned) <= state.max_length:
             return await self._fire(subject_id, session, state.text_trigger, cleaned)
+        if state.rest and state.buttons:  # a resting screen (menu, /mydata) is not sent again
+            return Outcome(None, moved=False, notice=Phrase(state.text_hint or _REST_HINT))
         return await self.current(subject_id, Phrase(state.text_hint or _DEFAULT_HINT))
 
     async def expire_due(self) -> int:
@@ -175,7 +177,11 @@ class DialogRunner:
                 params[name] = await self._binding.params[name](subject_id, session.data)
         text: Value = Phrase(state.prompt, params) if state.prompt else ""
         rows = tuple(
-            tuple(self._button(state, b, session.data) for b in row) for row in state.buttons
+            row for row in (
+                tuple(self._button(state, b, session.data) for b in row
+                      if not _hidden(b, session.data))
+                for row in state.buttons)
+            if row
         )
         return Screen(self.name, state.name, text, rows)
 
@@ -193,3 +199,8 @@ class DialogRunner:
 
 
 _DEFAULT_HINT = N_("Please choose one of the buttons below.")
+_REST_HINT = N_("Please use the buttons above, or write /menu or /help.")
+
+
+def _hidden(button: ButtonSpec, data: dict[str, Any]) -> bool:
+    return button.hidden_when is not None and bool(data.get(button.hidden_when))

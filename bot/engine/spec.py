@@ -27,6 +27,8 @@ class ButtonSpec:
     value: str | None = None
     toggle: str | None = None
     month_offset: int | None = None
+    hidden_when: str | None = None
+    """A session flag (e.g. "editing") that hides this button while it is set."""
 
     @property
     def payload(self) -> str:
@@ -139,6 +141,7 @@ def _parse_state(name: str, body: dict[str, Any]) -> StateSpec:
                 value=b.get("value"),
                 toggle=b.get("toggle"),
                 month_offset=b.get("month_offset"),
+                hidden_when=b.get("hidden_when"),
             )
             for b in row
         )

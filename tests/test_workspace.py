@@ -144,6 +144,10 @@ async def test_only_staff_with_the_right_role_can_act(bot: Harness) -> None:
     await bot.ctx.staff.add(55, Role.COORDINATOR, ADMIN)
     await press(bot, 55, f"case|claim|{case.id}", name="Coord")
     assert (await bot.ctx.cases.get(case.id)).claimed_by is None  # type: ignore[union-attr]
+    before = len(bot.api.texts(STAFF_CHAT))
+    for command in ("/cases", f"/case {case.id}", "/canned list"):
+        await bot.application.process_update(bot.updates.staff_message(STAFF_CHAT, 55, command))
+    assert len(bot.api.texts(STAFF_CHAT)) == before, "a coordinator sees no one's case"
     await bot.application.process_update(bot.updates.press(CITIZEN, f"case|claim|{case.id}"))
     assert (await bot.ctx.cases.get(case.id)).claimed_by is None  # type: ignore[union-attr]
 

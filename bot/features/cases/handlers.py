@@ -19,7 +19,7 @@ from bot.context import BotContext
 from bot.features.cases.alerts import LEVEL_LABELS, case_buttons, citizen_label
 from bot.features.cases.model import Case
 from bot.features.cases.service import ClaimResult
-from bot.features.staff.service import ANY_STAFF, CASEWORK
+from bot.features.staff.service import CASEWORK
 from bot.i18n import N_, Translator
 from bot.views import reply_here, send_text
 
@@ -219,7 +219,7 @@ async def list_cases(update: Update, context: BotContext) -> None:
     """/cases in the staff chat: open cases, most urgent and oldest first."""
     app = context.app
     user = update.effective_user
-    if user is None or not await app.staff.allowed(user.id, ANY_STAFF):
+    if user is None or not await app.staff.allowed(user.id, CASEWORK):
         return
     _ = app.texts.staff
     cases = await app.cases.list_open()

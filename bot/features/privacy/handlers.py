@@ -14,7 +14,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.context import BotContext
 from bot.engine.screen import render
 from bot.features.staff import Role
-from bot.features.staff.service import CASEWORK
+from bot.features.staff.service import ADMINS, CASEWORK
 from bot.i18n import N_
 from bot.views import reply_here, thread_of
 
@@ -24,7 +24,6 @@ NO_CITIZEN = N_("Case #{case} has no citizen any more (erased at their request).
 LOOKUP_HEADER = N_("Case #{case} – what the citizen sees in /mydata (this look-up is logged):")
 EXPORT_CAPTION = N_("Case #{case} – everything stored about the citizen (this export is "
                     "logged; store the file as personal data).")
-ADMINS = frozenset({Role.ADMIN})
 
 
 class DataRequest(NamedTuple):

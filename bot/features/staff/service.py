@@ -16,8 +16,13 @@ class Role(StrEnum):
     CONSULTANT = "consultant"
 
 
+# The role matrix (also in the README). Each action names the set of roles that may do it.
 CASEWORK = frozenset({Role.ADMIN, Role.CONSULTANT})
-ANY_STAFF = frozenset(Role)
+"""Cases and citizens: claim, write, close, /cases, /case, /mydata N, canned replies, marks."""
+OUTREACH = frozenset({Role.ADMIN, Role.COORDINATOR})
+"""Many citizens at once, never one citizen's case: broadcasts, webinars, job clubs, reports."""
+ADMINS = frozenset({Role.ADMIN})
+"""Staff roles (/staff) and a citizen's full export (/export N)."""
 
 
 class StaffService:

@@ -15,7 +15,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.features.staff import Role
-from bot.features.staff.service import ANY_STAFF
+from bot.features.staff.service import ADMINS, CASEWORK
 from bot.features.workspace.service import StaffWrite
 from bot.i18n import N_
 from bot.views import reply_here
@@ -109,7 +109,7 @@ async def canned_command(update: Update, context: BotContext) -> None:
     app = context.app
     user = update.effective_user
     message = update.effective_message
-    if user is None or message is None or not await app.workspace.may(user.id, ANY_STAFF):
+    if user is None or message is None or not await app.workspace.may(user.id, CASEWORK):
         return
     _ = app.texts.staff
     args = context.args or []
@@ -131,7 +131,7 @@ async def staff_command(update: Update, context: BotContext) -> None:
     """/staff add|remove|list – admins only."""
     app = context.app
     user = update.effective_user
-    if user is None or not await app.staff.allowed(user.id, frozenset({Role.ADMIN})):
+    if user is None or not await app.staff.allowed(user.id, ADMINS):
         return
     _ = app.texts.staff
     args = context.args or []

@@ -118,6 +118,24 @@ class UpdateFactory:
             "new_chat_member": member,
         }})
 
+    def added_to_group(self, chat_id: int, by_user: int) -> Update:
+        """my_chat_member: someone added the bot to a supergroup as an administrator."""
+        bot_user = {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"}
+        return self._update({"my_chat_member": {
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Staff"},
+            "from": self._user(by_user, "da", "Admin"),
+            "date": self.date,
+            "old_chat_member": {"status": "left", "user": bot_user},
+            "new_chat_member": {"status": "administrator", "user": bot_user,
+                                "can_be_edited": False, "is_anonymous": False,
+                                "can_manage_chat": True, "can_delete_messages": True,
+                                "can_manage_video_chats": True, "can_restrict_members": True,
+                                "can_promote_members": False, "can_change_info": True,
+                                "can_invite_users": True, "can_post_stories": False,
+                                "can_edit_stories": False, "can_delete_stories": False,
+                                "can_manage_topics": True},
+        }})
+
     def _update(self, body: dict[str, Any]) -> Update:
         update = Update.de_json({"update_id": next(self._ids), **body}, self.bot)
         assert update is not None

@@ -1,4 +1,4 @@
-"""A citizen blocking or unblocking the bot."""
+"""A citizen blocking or unblocking the bot; the bot being added to a group (for its id)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ async def membership_changed(update: Update, context: BotContext) -> None:
     """Blocked (`kicked`) means gone: nothing more is sent. Unblocked means back, and the
     check-in cadence picks up again (missed check-ins are not replayed)."""
     change = update.my_chat_member
-    if change is None or change.chat.type != ChatType.PRIVATE:
+    if change is None:
+        return
+    if change.chat.type != ChatType.PRIVATE:
+        _log_group(change.chat.id, change.chat.type, change.new_chat_member.status,
+                   context.app.settings.staff_chat_id)
         return
     app = context.app
     status = change.new_chat_member.status
@@ -28,6 +32,17 @@ async def membership_changed(update: Update, context: BotContext) -> None:
         citizen = await app.citizens.by_user(change.from_user.id)
         if blocked_at is None and citizen is not None:
             await app.checkins.ensure_scheduled(citizen.id)
+
+
+def _log_group(chat_id: int, chat_type: str, status: str, staff_chat_id: int | None) -> None:
+    """The operator needs the staff group's id; a group id is not personal data (no title)."""
+    if status in GONE:
+        log.warning("the bot was removed from %s %d", chat_type, chat_id)
+    elif chat_id == staff_chat_id:
+        log.info("the bot is now %s in the staff chat %d", status, chat_id)
+    else:
+        log.info("the bot was added to %s %d; set STAFF_CHAT_ID=%d if this is the staff group",
+                 chat_type, chat_id, chat_id)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

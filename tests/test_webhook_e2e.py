@@ -85,6 +85,7 @@ def webhook_bot(api: HttpBotApi, tmp_path: Path) -> Iterator[WebhookBot]:
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
         "BOT_TOKEN": TOKEN,
+        "ALLOW_NO_STAFF_CHAT": "1",
         "BOT_API_BASE_URL": api.base_url,
         "BOT_API_FILE_URL": api.file_url,
         "DATABASE_PATH": str(tmp_path / "bot.db"),

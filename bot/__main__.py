@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.db import DatabasePathError
 from bot.engine import DialogError
+from bot.log_privacy import PrivacyFilter
 
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(settings, args) or 0)
     except (ConfigError, DialogError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DatabasePathError as exc:
+        print(exc, file=sys.stderr)
         return EXIT_CONFIG
 
 
@@ -89,6 +95,7 @@ def _configure_logging(level: str, secrets: Sequence[str]) -> None:
     # traceback for it from PTB's start-up retry loop.
     handler.addFilter(lambda r: not ((r.exc_info and isinstance(r.exc_info[1], InvalidToken))
                                      or "Bootstrap Set Webhook" in r.getMessage()))
+    handler.addFilter(PrivacyFilter())  # every logger, every level: no texts, names, payloads
     handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
                                              secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
@@ -123,7 +130,11 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 def _console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.transport.console import run_console
 
-    asyncio.run(run_console(settings))
+    try:
+        asyncio.run(run_console(settings))
+    except KeyboardInterrupt:  # Ctrl-C: run_console has shut down cleanly already
+        print()  # the shell's prompt on a line of its own, not after "> "
+        return EXIT_INTERRUPTED
     return 0
 
 

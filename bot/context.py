@@ -106,11 +106,11 @@ async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None
                            db: Database | None = None) -> AppContext:
     """Open the database, load texts and dialogs, and validate it all before the first update."""
     helplines = load_helplines(settings.help_numbers_file)
-    default_assessor(settings.risk_model)  # lexicons and model now, not on the first message
     texts = texts or Texts.load(settings.default_locale, settings.timezone,
                                settings.staff_locale)
-    db = db or await Database.open(settings.database_path)
+    db = db or await Database.open(settings.database_path)  # a bad path fails before the model
     try:
+        default_assessor(settings.risk_model)  # lexicons and model now, not on the first message
         return await _build(settings, clock, texts, db, helplines)
     except BaseException:
         await db.close()  # a half-built context must not keep the process alive

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,19 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_REBUILD_MARK = "-- migrate: foreign_keys=off"
+"""First line of a migration that rebuilds a table and so must run with foreign keys off."""
 
 Params = Sequence[Any] | dict[str, Any]
+_NOT_A_DATABASE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
+_UNUSABLE = frozenset({sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM,
+                       sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY,
+                       sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_AUTH, sqlite3.SQLITE_NOLFS})
+
+
+class DatabasePathError(Exception):
+    """DATABASE_PATH names something SQLite cannot use; the message is one line for the
+    operator, naming the setting and the reason."""
 
 
 class Database:
@@ -34,21 +46,43 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
-        """Open (creating the folder), switch on WAL and foreign keys, apply migrations."""
+        """Open (creating the folder), switch on WAL and foreign keys, apply migrations.
+
+        A file or folder SQLite cannot use raises DatabasePathError. On every failure the
+        connection's (non-daemon) thread is stopped, so it cannot keep the process alive."""
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        db = cls(conn)
-        await db.migrate()
+            folder = Path(path).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabasePathError(f"DATABASE_PATH: cannot create the folder {folder} "
+                                        f"({exc.strerror or exc})") from None
+        with _operator_errors(path):
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+            try:
+                conn.row_factory = aiosqlite.Row
+                await conn.execute("PRAGMA busy_timeout=5000")
+                await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute("PRAGMA synchronous=NORMAL")
+                await conn.execute("PRAGMA foreign_keys=ON")
+                db = cls(conn)
+                await db._check_writable()
+                await db.migrate()
+            except BaseException:
+                with suppress(sqlite3.Error, ValueError):
+                    await conn.close()
+                raise
         return db
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def _check_writable(self) -> None:
+        """A read-only file opens without complaint: fail now, not at the first write.
+        Setting user_version to its own value is the smallest write there is."""
+        cursor = await self._conn.execute("PRAGMA user_version")
+        row = await cursor.fetchone()
+        await self._conn.execute(f"PRAGMA user_version = {int(row[0]) if row else 0}")
 
     async def migrate(self) -> list[int]:
         """Apply every migration newer than PRAGMA user_version, each atomically."""
@@ -60,12 +94,33 @@ class Database:
             for number, sql in load_migrations():
                 if number <= current:
                     continue
-                await self._conn.executescript(
-                    f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
+                if sql.startswith(_REBUILD_MARK):
+                    await self._rebuild(number, sql)
+                else:
+                    await self._conn.executescript(
+                        f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                    )
                 applied.append(number)
                 log.info("applied migration %04d", number)
             return applied
+
+    async def _rebuild(self, number: int, sql: str) -> None:
+        """A table rebuild (SQLite's documented procedure): foreign keys off, so dropping the
+        old table cascades nothing; every reference is checked before the commit."""
+        await self._conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            await self._conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};")
+            broken = await (await self._conn.execute("PRAGMA foreign_key_check")).fetchall()
+            if broken:
+                await self._conn.execute("ROLLBACK")
+                raise RuntimeError(f"migration {number:04d} broke {len(broken)} references")
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            await self._conn.execute("PRAGMA foreign_keys=ON")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write; returns lastrowid (useful after INSERT)."""
@@ -126,6 +181,21 @@ class Transaction:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         cursor = await self._conn.execute(sql, params)
         return list(await cursor.fetchall())
+
+
+@contextmanager
+def _operator_errors(path: Path | str) -> Iterator[None]:
+    """A file SQLite cannot use becomes the operator's one line; any other error (a faulty
+    migration, say) stays itself, with its traceback."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code in _NOT_A_DATABASE:
+            raise DatabasePathError(f"DATABASE_PATH: not an SQLite database ({exc})") from None
+        if code in _UNUSABLE:
+            raise DatabasePathError(f"DATABASE_PATH: cannot use {path} ({exc})") from None
+        raise
 
 
 def load_migrations() -> list[tuple[int, str]]:

@@ -7,7 +7,10 @@ buttons appear as numbered choices, and typing a number presses that button.
 from __future__ import annotations
 
 import asyncio
+import codecs
+import os
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TextIO
 
@@ -52,13 +55,44 @@ class ConsolePrinter:
         print(text, file=self._out, flush=True)
 
 
-async def stdin_lines(prompt: str = "> ") -> AsyncIterator[str]:
+async def stdin_lines(prompt: str = "> ", out: TextIO = sys.stdout) -> AsyncIterator[str]:
+    """Lines typed in the terminal (or piped in) until end of input.
+
+    A daemon thread reads the raw file descriptor, so Ctrl-C (which cancels the waiting task)
+    takes effect at once: the blocked read neither holds up asyncio's shutdown, as a thread of
+    its executor would, nor keeps the process alive."""
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    threading.Thread(target=_pump, args=(sys.stdin.fileno(), loop, chunks), daemon=True,
+                     name="console-stdin").start()
+    decoder = codecs.getincrementaldecoder(sys.stdin.encoding or "utf-8")(errors="replace")
+    pending = ""
+    while True:
+        print(prompt, end="", file=out, flush=True)
+        while "\n" not in pending:
+            chunk = await chunks.get()
+            pending += decoder.decode(chunk, final=not chunk)
+            if not chunk:
+                if pending:
+                    yield pending
+                return
+        line, pending = pending.split("\n", 1)
+        yield line
+
+
+def _pump(fd: int, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
+    """Hand each chunk read from ``fd`` to the loop; an empty chunk means end of input."""
     while True:
         try:
-            line = await asyncio.to_thread(input, prompt)
-        except EOFError:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the terminal went away
+            chunk = b""
+        try:
+            loop.call_soon_threadsafe(chunks.put_nowait, chunk)
+        except RuntimeError:  # the loop is closed: nobody reads any more
             return
-        yield line
+        if not chunk:
+            return
 
 
 async def run_console(settings: Settings, *, lines: AsyncIterator[str] | None = None,
@@ -70,16 +104,17 @@ async def run_console(settings: Settings, *, lines: AsyncIterator[str] | None = 
     application = build_application(settings, request=api, clock=clock)
     updates = UpdateFactory(application.bot)
     language = language_code or settings.default_locale
-    print(f"Console mode (no BOT_TOKEN): you are a citizen talking to the bot; data in "
+    why = "no BOT_TOKEN" if settings.token is None else "local only, BOT_TOKEN is not used"
+    print(f"Console mode ({why}): you are a citizen talking to the bot; data in "
           f"{settings.database_path}.\nType text or /commands; a number presses that "
-          f"button; /quit or Ctrl-D leaves. Try /start.", file=out, flush=True)
+          f"button; /quit, Ctrl-D or Ctrl-C leaves. Try /start.", file=out, flush=True)
     async with application:
         assert application.post_init is not None
         await application.post_init(application)
         try:
             if on_ready:
                 on_ready()
-            async for raw in lines or stdin_lines():
+            async for raw in lines or stdin_lines(out=out):
                 line = raw.strip()
                 if line in ("/quit", "/exit"):
                     break

@@ -106,8 +106,10 @@ class OnboardingService:
             await self._invites.redeem(payload, citizen.id)
         current = await self.router.current(citizen.id)
         session = await current.session(citizen.id)
-        if not await self._chose_consents(citizen.id) or (
-                current is self.runner and (session is None or session.state in RESTART_STATES)):
+        mine = current is self.runner
+        choosing = mine and session is not None and session.state == "consent"
+        if (not choosing and not await self._chose_consents(citizen.id)) or (
+                mine and (session is None or session.state in RESTART_STATES)):
             outcome = await self.runner.enter(citizen.id, "start")
         else:
             outcome = await current.current(citizen.id, Phrase(WELCOME_BACK))
@@ -139,6 +141,14 @@ class OnboardingService:
         runner, session = await self.router.route(citizen.id)
         return await self._reply(citizen, await runner.current(citizen.id, notice,
                                                                loaded=session))
+
+    async def resume(self, citizen: Citizen) -> Reply | None:
+        """The step the citizen is in the middle of, to show again after a question asked
+        outside the dialogs; None when they are at a resting screen or in no dialog."""
+        runner, session = await self.router.route(citizen.id)
+        if session is None or runner.spec.states[session.state].rest:
+            return None
+        return await self._reply(citizen, await runner.current(citizen.id, loaded=session))
 
     def consent_text_version(self, locale: str) -> str:
         """Derived from the exact texts shown, so a reworded consent text gets a new version."""

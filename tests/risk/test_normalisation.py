@@ -106,7 +106,7 @@ def test_idiom_is_not_urgent() -> None:
 
 def test_idiom_never_swallows_more_than_its_own_words() -> None:
     assert level("it's killing me inside") is CONCERN
-    assert level("There's no point going on") is CONCERN
+    assert level("There's no point going on") is RiskLevel.POSSIBLE
     assert level("I'd rather die than go back to him") is URGENT
     assert level("I cut myself while crying") is URGENT
 

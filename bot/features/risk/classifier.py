@@ -142,7 +142,9 @@ def _signal(hit: Hit[tuple[str, RiskCategory, RiskLevel]], scene: Scene) -> _Sig
 
 
 def _without_subsumed(signals: list[_Signal]) -> list[_Signal]:
-    """Drop a hit inside a longer, at least as grave one ("han vil slå mig ihjel" is violence)."""
+    """Drop a hit inside a longer, at least as grave one ("han vil slå mig ihjel" is violence);
+    one whose own words stand unlowered is kept when the longer one was lowered by a word in
+    its gap ("want to not be alive, not dead exactly")."""
     if len(signals) < 2:
         return signals
     by_start: dict[int, list[_Signal]] = {}
@@ -160,6 +162,7 @@ def _covered(signal: _Signal, by_start: dict[int, list[_Signal]], longest: int) 
         inner.end <= other.hit.end
         and other.hit.end - other.hit.start > length
         and other.base.rank >= signal.base.rank
+        and other.level.rank >= signal.level.rank  # a negation in the longer one's gap
         for start in range(max(0, inner.end - longest), inner.start + 1)
         for other in by_start.get(start, ())
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from bot.engine import DialogError
 from bot.log_privacy import PrivacyFilter
 
 EXIT_CONFIG = 2
+EXIT_USAGE = 2  # a bad argument, as argparse exits
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="create invite codes and print their deep links")
     invite.add_argument("--count", type=int, default=1)
     invite.add_argument("--label", required=True, help="campaign label stored on the citizen")
-    invite.add_argument("--csv", metavar="PATH", help="also write code,link,label as CSV")
+    invite.add_argument("--csv", type=Path, metavar="PATH",
+                        help="also write code,link,label as CSV")
     invite.add_argument("--bot-username", help="defaults to BOT_USERNAME, else getMe")
     invite.set_defaults(handler=_invite)
     staff = sub.add_parser("staff", help="staff roles: add <user id> <role> | remove <user id> "
@@ -154,16 +155,17 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _invite(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli_invite import create_invites
+    from bot.cli_invite import InviteUsageError, create_invites
 
-    rows = asyncio.run(create_invites(settings, args.count, args.label, args.bot_username))
+    try:
+        rows = asyncio.run(create_invites(settings, args.count, args.label, args.bot_username,
+                                          args.csv))
+    except InviteUsageError as exc:
+        print(f"invite: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     for _code, link in rows:
         print(link)
     if args.csv:
-        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["code", "link", "label"])
-            writer.writerows([code, link, args.label] for code, link in rows)
         print(f"wrote {len(rows)} invites to {args.csv}", file=sys.stderr)
     return 0
 

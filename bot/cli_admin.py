@@ -19,7 +19,7 @@ async def manage_staff(settings: Settings, action: str, user_id: int | None,
         clock = SystemClock()
         staff = StaffService(StaffStore(db), AuditLog(AuditStore(db), clock), clock)
         if action == "list":
-            return [f"{uid}\t{r}" for uid, r in await staff.list()]
+            return [f"{uid}\t{r}" for uid, r in await staff.list()] or ["no staff yet"]
         if user_id is None:
             raise ConfigError(f"staff {action}: a Telegram user id is needed")
         if action == "add":
@@ -37,6 +37,7 @@ async def audit_lines(settings: Settings, citizen_no: int) -> list[str]:
     db = await Database.open(settings.database_path)
     try:
         entries = await AuditLog(AuditStore(db), SystemClock()).for_citizen(citizen_no)
-        return [f"{e.at.isoformat()}\t{e.actor}\t{e.action}\t{e.detail or ''}" for e in entries]
+        return ([f"{e.at.isoformat()}\t{e.actor}\t{e.action}\t{e.detail or ''}" for e in entries]
+                or [f"no audit rows for citizen {citizen_no}"])
     finally:
         await db.close()

@@ -1,28 +1,102 @@
-"""`python -m bot invite`: codes into the database, deep links out."""
+"""`python -m bot invite`: codes into the database, deep links (and optionally a CSV) out.
+
+All or nothing: the CSV goes to a temporary file in its own folder first, then the codes are
+stored in one transaction, and only then is the file renamed into place. Writing the file is
+what fails in practice (a missing folder, permissions, a full disk), and it fails before anything
+is stored; a rename within one folder is atomic, and should even that fail, the codes just stored
+are taken back. So no file I/O runs inside a database transaction, and no half-written CSV is
+ever left behind. The file is created readable by its owner only: the codes are secrets."""
 
 from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.features.citizens import CitizenStore
-from bot.features.invites import InviteService, deep_link
+from bot.features.invites import Invite, InviteService, deep_link, new_invites
 from bot.features.invites.storage import InviteStore
 
 
-async def create_invites(settings: Settings, count: int, label: str,
-                         bot_username: str | None) -> list[tuple[str, str]]:
-    username = bot_username or settings.bot_username or await _username_from_telegram(settings)
-    db = await Database.open(settings.database_path)
+class InviteUsageError(Exception):
+    """A bad argument or an unwritable --csv; the message is the reason, for "invite: ..."."""
+
+
+async def create_invites(settings: Settings, count: int, label: str, bot_username: str | None,
+                         csv_path: Path | None) -> list[tuple[str, str]]:
+    """(code, deep link) per stored invite; on any failure nothing is stored or written."""
     try:
-        service = InviteService(InviteStore(db), CitizenStore(db), SystemClock())
+        invites = new_invites(count, label)
+    except ValueError as exc:
+        raise InviteUsageError(exc) from None
+    if csv_path is not None:
+        _check_csv_path(csv_path)
+    username = bot_username or settings.bot_username or await _username_from_telegram(settings)
+    links = [deep_link(username, i.code) for i in invites]
+    pending = _write_pending_csv(csv_path, invites, links) if csv_path is not None else None
+    try:
+        db = await Database.open(settings.database_path)
         try:
-            invites = await service.create(count, label)
-        except ValueError as exc:
-            raise ConfigError(f"invite: {exc}") from None
+            service = InviteService(InviteStore(db), CitizenStore(db), SystemClock())
+            await service.store(invites)
+            if csv_path is not None and pending is not None:
+                try:
+                    os.replace(pending, csv_path)
+                except OSError as exc:
+                    await service.withdraw(invites)
+                    raise _cannot_write(csv_path, exc) from None
+        finally:
+            await db.close()
     finally:
-        await db.close()
-    return [(i.code, deep_link(username, i.code)) for i in invites]
+        if pending is not None:
+            pending.unlink(missing_ok=True)
+    return [(i.code, link) for i, link in zip(invites, links, strict=True)]
+
+
+def _check_csv_path(path: Path) -> None:
+    folder = path.parent
+    try:
+        if path.is_dir():
+            reason = "is a folder"
+        elif not folder.is_dir():
+            reason = (f"{folder} is not a folder" if folder.exists()
+                      else f"the folder {folder} does not exist")
+        elif not os.access(folder, os.W_OK | os.X_OK):
+            reason = f"cannot write in the folder {folder}"
+        elif path.exists() and not os.access(path, os.W_OK):
+            reason = "the file is read-only"
+        else:
+            return
+    except OSError as exc:
+        reason = f"cannot check it ({exc.strerror or exc})"
+    raise InviteUsageError(f"--csv {path}: {reason}")
+
+
+def _write_pending_csv(path: Path, invites: list[Invite], links: list[str]) -> Path:
+    """The whole CSV in a temporary file next to path; renamed into place once stored."""
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    pending = Path(name)
+    try:
+        with open(fd, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["code", "link", "label"])
+            writer.writerows([i.code, link, i.label]
+                             for i, link in zip(invites, links, strict=True))
+    except OSError as exc:
+        pending.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
+    return pending
+
+
+def _cannot_write(path: Path, exc: OSError) -> InviteUsageError:
+    return InviteUsageError(f"--csv {path}: cannot write it ({exc.strerror or exc})")
 
 
 async def _username_from_telegram(settings: Settings) -> str:

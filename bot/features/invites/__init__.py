@@ -1,5 +1,11 @@
 """Invite codes for deep links in letters and SMS: random, single-use, labelled by campaign."""
 
-from bot.features.invites.service import InviteService, Redemption, deep_link
+from bot.features.invites.service import (
+    Invite,
+    InviteService,
+    Redemption,
+    deep_link,
+    new_invites,
+)
 
-__all__ = ["InviteService", "Redemption", "deep_link"]
+__all__ = ["Invite", "InviteService", "Redemption", "deep_link", "new_invites"]

@@ -34,6 +34,16 @@ def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
+def new_invites(count: int, label: str) -> list[Invite]:
+    """Fresh codes, checked but not yet stored; ValueError names what is wrong."""
+    if not 1 <= count <= 100_000:
+        raise ValueError("count must be between 1 and 100000")
+    label = label.strip()
+    if not label or len(label) > 100:
+        raise ValueError("label must be 1-100 characters")
+    return [Invite(secrets.token_urlsafe(CODE_BYTES), label) for _ in range(count)]
+
+
 class InviteService:
     def __init__(self, store: InviteStore, citizens: CitizenStore, clock: Clock) -> None:
         self._store = store
@@ -41,14 +51,18 @@ class InviteService:
         self._clock = clock
 
     async def create(self, count: int, label: str) -> list[Invite]:
-        if not 1 <= count <= 100_000:
-            raise ValueError("count must be between 1 and 100000")
-        label = label.strip()
-        if not label or len(label) > 100:
-            raise ValueError("label must be 1-100 characters")
-        codes = [secrets.token_urlsafe(CODE_BYTES) for _ in range(count)]
-        await self._store.add(codes, label, self._clock.now())
-        return [Invite(code, label) for code in codes]
+        invites = new_invites(count, label)
+        await self.store(invites)
+        return invites
+
+    async def store(self, invites: list[Invite]) -> None:
+        """Store codes made by new_invites(), all in one transaction."""
+        if invites:
+            await self._store.add([i.code for i in invites], invites[0].label, self._clock.now())
+
+    async def withdraw(self, invites: list[Invite]) -> None:
+        """Take back stored codes that were never handed out (none of them used yet)."""
+        await self._store.remove_unused([i.code for i in invites])
 
     async def redeem(self, payload: str, citizen_id: int) -> Redemption:
         """An unknown or reused code still lets the citizen in; it is only logged."""

@@ -19,6 +19,11 @@ class InviteStore:
                 [(code, label, to_db(now)) for code in codes],
             )
 
+    async def remove_unused(self, codes: list[str]) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute_many("DELETE FROM invites WHERE code = ? AND used_at IS NULL",
+                                  [(code,) for code in codes])
+
     async def claim(self, code: str, citizen_id: int, now: datetime) -> str | None:
         """The label, if this code was unused and is now this citizen's."""
         async with self._db.transaction() as tx:

@@ -51,7 +51,8 @@ def stand_in_head() -> Head:
     weights = np.zeros((3, 384))
     weights[0, 1] = 6.0  # axis 1: none
     weights[2, 0] = 6.0  # axis 0: urgent
-    return Head(KeywordEmbedder.name, weights, np.zeros(3), possible=0.5, concern=0.5)
+    return Head(KeywordEmbedder.name, weights, np.zeros(3), possible=0.5, confirm=0.5,
+                concern=0.5)
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def _stand_in() -> SecondOpinion:
     weights = np.zeros((3, 384))
     weights[0, 1] = 6.0
     weights[2, 0] = 6.0
-    return SecondOpinion(AxisEmbedder(), Head(AxisEmbedder.name, weights, np.zeros(3), 0.5, 0.5))
+    return SecondOpinion(AxisEmbedder(),
+                         Head(AxisEmbedder.name, weights, np.zeros(3), 0.5, 0.5, 0.5))
 
 
 def test_the_shipped_head_is_what_training_on_the_corpus_gives() -> None:
@@ -105,3 +106,14 @@ def test_without_the_model_the_rules_still_read_every_message(
 
 def test_risk_model_off_means_rules_only() -> None:
     assert opinion_module.default_assessor(False).model is None
+
+
+def test_a_rules_concern_confirmed_by_a_lower_score_is_possible_risk() -> None:
+    weights = np.zeros((3, 384))
+    weights[2, 0] = 1.0  # "grey": P(urgent) = e / (e + 2) ≈ 0.58
+    head = Head(AxisEmbedder.name, weights, np.zeros(3), possible=0.9, confirm=0.5, concern=0.5)
+    assessor = RiskAssessor(default_classifier(), SecondOpinion(AxisEmbedder(), head))
+    both = assessor.assess("I feel so lonely and useless, everything is grey")
+    assert both.level is RiskLevel.POSSIBLE and both.decider == "model"
+    alone = assessor.assess("everything is grey")
+    assert alone.level is RiskLevel.CONCERN, "the lower score alone is not enough"

@@ -18,16 +18,18 @@ import numpy.typing as npt
 
 from .assessment import RiskLevel
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_HEAD_PATH = Path(__file__).with_name("head.json")
 CLASSES = (RiskLevel.NONE, RiskLevel.CONCERN, RiskLevel.URGENT)
 
 
 @dataclass(frozen=True)
 class Head:
-    """Weights per class (rows follow CLASSES), bias, and the two tuned thresholds.
+    """Weights per class (rows follow CLASSES), bias, and the three tuned thresholds.
 
     possible: the probability of urgent at or above which a message is possible risk.
+    confirm: the lower probability of urgent that makes a rules' concern possible risk: two
+        independent signals agreeing ("when in doubt, act").
     concern: the probability of any risk (concern + urgent) at or above which it is concern.
     """
 
@@ -35,6 +37,7 @@ class Head:
     weights: npt.NDArray[np.float64]
     bias: npt.NDArray[np.float64]
     possible: float
+    confirm: float
     concern: float
     report: Mapping[str, Any] = field(default_factory=dict)
 
@@ -51,7 +54,8 @@ class Head:
             "format": FORMAT,
             "embedder": self.embedder,
             "classes": [str(c) for c in CLASSES],
-            "thresholds": {"possible": round(self.possible, 4), "concern": round(self.concern, 4)},
+            "thresholds": {"possible": round(self.possible, 4), "confirm": round(self.confirm, 4),
+                           "concern": round(self.concern, 4)},
             "bias": [round(float(b), 5) for b in self.bias],
             "weights": [[round(float(w), 5) for w in row] for row in self.weights],
             "report": self.report,
@@ -72,4 +76,5 @@ class Head:
             raise ValueError(f"{path}: weights do not match the classes")
         thresholds = data["thresholds"]
         return cls(str(data["embedder"]), weights, bias, float(thresholds["possible"]),
-                   float(thresholds["concern"]), data.get("report", {}))
+                   float(thresholds["confirm"]), float(thresholds["concern"]),
+                   data.get("report", {}))

@@ -65,8 +65,10 @@ class SecondOpinion:
         risk = float((1.0 - probabilities[:, _NONE]).max())
         return ModelScore(urgent, risk)
 
-    def level(self, score: ModelScore) -> RiskLevel:
-        if score.urgent >= self.head.possible:
+    def level(self, score: ModelScore, rules: RiskLevel = RiskLevel.NONE) -> RiskLevel:
+        """The model's verdict; a rules' concern needs less to become possible risk."""
+        if score.urgent >= self.head.possible or (
+                rules is RiskLevel.CONCERN and score.urgent >= self.head.confirm):
             return RiskLevel.POSSIBLE
         if score.risk >= self.head.concern:
             return RiskLevel.CONCERN
@@ -90,7 +92,7 @@ class RiskAssessor:
                 or len(text.split()) < MIN_WORDS):
             return verdict
         score = self.model.score(text)
-        raised = self.model.level(score)
+        raised = self.model.level(score, verdict.level)
         if raised.rank > verdict.level.rank:
             return replace(verdict, level=raised, decider=Decider.MODEL, score=score.urgent)
         return replace(verdict, score=score.urgent)
@@ -111,6 +113,6 @@ def default_assessor(model: bool = True) -> RiskAssessor:
     except (OSError, ValueError, KeyError) as exc:
         log.warning("risk model off: %s; the rules alone read messages", exc)
         return RiskAssessor(rules, None)
-    log.info("risk model on: %s, possible risk from p=%.2f", embedder.name,
-             opinion.head.possible)
+    log.info("risk model on: %s, possible risk from p=%.2f (%.2f after a rules' concern)",
+             embedder.name, opinion.head.possible, opinion.head.confirm)
     return RiskAssessor(rules, opinion)

@@ -87,14 +87,16 @@ async def test_a_whole_check_in_with_free_text_and_a_call_request(bot: Harness) 
     [offers] = await bot.tap("Still looking")
     assert offers.startswith("Would any of these help you right now?")
     await bot.tap("A phone call from a consultant")
-    [last] = await bot.tap("An afternoon")
+    [number] = await bot.tap("An afternoon")
+    assert number.startswith("Which phone number should the consultant call?")
+    [_thanks, last] = await bot.say("12 34 56 78")
     assert last.startswith("Noted: a consultant will call you.")
     [end] = await bot.tap("No, that is all")
     assert end.startswith("Thank you for taking the time.")
     [case] = await bot.ctx.cases.list_open()
     assert case.level is CaseLevel.REQUEST and case.call_window == "en eftermiddag (12–15)"
     await bot.drain()
-    assert "Vil gerne ringes op: en eftermiddag (12–15)" in bot.api.texts(STAFF_CHAT)[-1]
+    assert "Vil gerne ringes op: en eftermiddag (12–15)" in "\n".join(bot.api.texts(STAFF_CHAT))
 
 
 async def test_hard_gets_a_caring_word_and_the_offer_of_a_talk(bot: Harness) -> None:

@@ -212,6 +212,6 @@ class LocalBotApi(BaseRequest):
         for key in ("text", "caption", "message_thread_id"):
             if key in p:
                 message[key] = p[key]
-        if p.get("reply_markup"):
+        if (p.get("reply_markup") or {}).get("inline_keyboard"):  # like Telegram: only inline
             message["reply_markup"] = p["reply_markup"]
         return message

@@ -6,9 +6,19 @@ reply and a case, and the dialog does not treat it as an answer.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -20,23 +30,34 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.engine.screen import render
+from bot.features.care.phone import parse_phone, phone_from_contact
 from bot.features.care.wording import (
     CALL_CHOICES,
     CALL_INSTEAD,
     CALL_NOTED,
     CALL_WHEN,
+    PHONE_ASK,
+    PHONE_NOT_OWN,
+    PHONE_NOT_READ,
+    PHONE_SAVED,
+    PHONE_SHARE,
+    PHONE_SKIP,
+    PHONE_SKIPPED,
     follow_up,
     human_reply,
 )
 from bot.features.cases import CaseLevel
+from bot.features.cases.model import shown_phone
 from bot.features.citizens import Citizen
 from bot.features.onboarding.handlers import citizen_of
 from bot.features.risk import RiskLevel
-from bot.i18n import N_
-from bot.views import send_text
+from bot.i18n import N_, Translator
+from bot.views import answer_press, send_outcome, send_text
 
 log = logging.getLogger(__name__)
 CARE_GROUP = -10
+PHONE_GROUP = -7  # after risk reading; before the silence while held (-5) and the dialogs
+CHECKIN_CALL_WINDOW = r"^checkin\|call_window\|\w+$"  # dialogs/checkin.toml, state call_window
 
 POSSIBLE_REPLY = N_("Thank you for writing. I may be reading you wrong, but I want to be sure "
                     "you are safe.\n\nIf things feel too heavy right now, you can talk to "
@@ -74,8 +95,10 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     assert message is not None
     text = message.text or message.caption or ""
     app = context.app
-    assessment = await app.care.assess(text)
     citizen_known = await context.citizen_for(update.effective_user.id)  # type: ignore[union-attr]
+    if citizen_known is not None and _keyboard_press(text, app.texts.get(citizen_known.locale)):
+        return  # a reply-keyboard button sends its label as text: a press, not the citizen's words
+    assessment = await app.care.assess(text)
     held = citizen_known is not None and await context.held_case(citizen_known.id) is not None
     if held and not assessment.needs_safety_reply:
         return  # a consultant holds the chat and reads this in the topic
@@ -143,10 +166,95 @@ async def care_button(update: Update, context: BotContext) -> None:
              for key, label in CALL_CHOICES.items()]))
     elif choice.startswith("call_"):
         opening = await context.app.care.request_call(citizen.id, choice.removeprefix("call_"))
-        await send_text(context.bot, citizen.chat_id, _(CALL_NOTED) if opening.staffed
-                        else render(follow_up(opening, urgent=False), _))
+        if not opening.staffed:
+            await send_text(context.bot, citizen.chat_id,
+                            render(follow_up(opening, urgent=False), _))
+        elif await context.app.care.phone_question(citizen.id) is None:  # number known already
+            await send_text(context.bot, citizen.chat_id, _(CALL_NOTED))
+        else:
+            await _ask_phone(context, citizen, _(CALL_NOTED) + "\n\n" + _phone_ask(_))
     else:
         await send_text(context.bot, citizen.chat_id, _(NOT_NOW_REPLY))
+
+
+async def checkin_call_window(update: Update, context: BotContext) -> None:
+    """A window picked in the check-in: the dialog records the call request as ever, then the
+    number is asked here (the dialogs have no contact button); the check-in goes on after."""
+    query = update.callback_query
+    assert query is not None
+    citizen = await citizen_of(update, context)
+    app = context.app
+    reply = await app.onboarding.press(citizen, query.data or "")
+    _ = app.texts.get(reply.locale)
+    if not reply.outcome.moved or await app.care.phone_question(citizen.id) is None:
+        await answer_press(query, reply.outcome, _)
+        return
+    await query.answer()
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    await _ask_phone(context, citizen, _phone_ask(_))
+
+
+async def phone_answer(update: Update, context: BotContext) -> None:
+    """While "which number should we call?" is open, a shared contact or a typed line is its
+    answer: a number is kept for the call, "no number" is passed on, anything else is asked
+    again. Only the citizen's own contact is taken. The dialogs never see the answer."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    citizen = await context.citizen_for(user.id)
+    care = context.app.care
+    question = await care.phone_question(citizen.id) if citizen else None
+    if citizen is None or question is None:
+        return
+    _ = context.app.texts.get(citizen.locale)
+    if message.contact is not None and message.contact.user_id != user.id:
+        await _ask_phone(context, citizen, _(PHONE_NOT_OWN, share=_(PHONE_SHARE)))
+        raise ApplicationHandlerStop
+    text = (message.text or "").strip()
+    if message.contact is None and text.casefold() == _(PHONE_SKIP).casefold():
+        await care.skip_phone(question)
+        log.info("case %d: no phone number given for the call", question.case_id)
+        await _phone_done(context, citizen, _(PHONE_SKIPPED))
+        raise ApplicationHandlerStop
+    phone = (phone_from_contact(message.contact.phone_number) if message.contact is not None
+             else parse_phone(text))
+    if phone is None:
+        await _ask_phone(context, citizen, _(PHONE_NOT_READ, share=_(PHONE_SHARE),
+                                             skip=_(PHONE_SKIP)))
+        raise ApplicationHandlerStop
+    await care.give_phone(question, phone, citizen.locale)
+    log.info("case %d: phone number given for the call", question.case_id)
+    await _phone_done(context, citizen, _(PHONE_SAVED, phone=shown_phone(phone)))
+    raise ApplicationHandlerStop
+
+
+def _keyboard_press(text: str, _: Translator) -> bool:
+    """The phone question's reply-keyboard labels, or a phone number typed as its answer."""
+    cleaned = text.strip()
+    return (cleaned.casefold() in {_(PHONE_SKIP).casefold(), _(PHONE_SHARE).casefold()}
+            or parse_phone(cleaned) is not None)
+
+
+def _phone_ask(_: Translator) -> str:
+    return _(PHONE_ASK, share=_(PHONE_SHARE))
+
+
+async def _ask_phone(context: BotContext, citizen: Citizen, text: str) -> None:
+    _ = context.app.texts.get(citizen.locale)
+    keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(_(PHONE_SHARE), request_contact=True)], [KeyboardButton(_(PHONE_SKIP))]],
+        resize_keyboard=True, one_time_keyboard=True)
+    await context.bot.send_message(citizen.chat_id, text, reply_markup=keyboard)
+
+
+async def _phone_done(context: BotContext, citizen: Citizen, text: str) -> None:
+    """Thanks, the contact keyboard gone, and the step the citizen was in shown again."""
+    await context.bot.send_message(citizen.chat_id, text, reply_markup=ReplyKeyboardRemove())
+    resumed = await context.app.onboarding.resume(citizen)
+    if resumed is not None:
+        await send_outcome(context.bot, citizen.chat_id, resumed.outcome,
+                           context.app.texts.get(resumed.locale))
 
 
 async def direct_answer(update: Update, context: BotContext) -> None:
@@ -189,6 +297,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
                                    read_for_risk), group=CARE_GROUP)
+    app.add_handler(MessageHandler(private & (filters.CONTACT | filters.TEXT) & ~filters.COMMAND,
+                                   phone_answer), group=PHONE_GROUP)
+    app.add_handler(CallbackQueryHandler(checkin_call_window, pattern=CHECKIN_CALL_WINDOW))
     app.add_handler(CommandHandler("human", human, filters=private))
     app.add_handler(CallbackQueryHandler(
         care_button, pattern=r"^care\|(talk|later|call|call_morning|call_afternoon|call_any)$"))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from datetime import timedelta
 
 from bot.clock import Clock
 from bot.features.care.storage import DecisionStore
-from bot.features.care.wording import CALL_WINDOWS
+from bot.features.care.wording import CALL_WINDOWS, PHONE_ASK, PHONE_SHARE
 from bot.features.cases import CaseLevel
 from bot.features.cases.alerts import CaseAlerts
-from bot.features.cases.model import Case, CaseSource
+from bot.features.cases.model import CallPhone, Case, CaseSource
 from bot.features.cases.service import Opening
 from bot.features.risk import Assessment, RiskLevel
 from bot.features.risk.second_opinion import RiskAssessor
@@ -33,6 +34,8 @@ PERSON_PHRASES = frozenset({
     "jeg vil tale med en person", "jeg vil gerne tale med en person", "menneske",
 })
 _NOT_LETTERS = re.compile(r"[^\w\s]+")
+PHONE_QUESTION_OPEN = timedelta(days=1)
+"""How long what a citizen writes is read as the answer to "which number should we call?"."""
 
 
 class CareService:
@@ -63,11 +66,11 @@ class CareService:
         if level is None:
             return None
         category = assessment.category.value if assessment.category else None
-        # A message into a case that is already open (and not raised by it) still reaches the
-        # case's topic, so it is added to the case rather than lost.
+        # A message into a case that is already open (and not raised by it) is in the case's
+        # topic already: the relay copied it there (bot/features/workspace).
         opening = await self._alerts.raise_case(citizen_id, level, CaseSource.FREE_TEXT,
                                                 text=text, category=category,
-                                                message_id=message_id, tell_anyway=True)
+                                                message_id=message_id)
         await self._decisions.record(opening.case.id, citizen_id, assessment, text,
                                      self._clock.now())
         return opening
@@ -93,12 +96,43 @@ class CareService:
         return await self._decisions.forget_closed_before(self._clock.now() - RETENTION)
 
     async def request_call(self, citizen_id: int, window: str) -> Opening:
-        """A phone call instead of chat, in the time window the citizen picked."""
+        """A phone call instead of chat, in the time window the citizen picked; with a staff
+        chat, the question for the number is opened with it (see phone_question)."""
         _ = self._texts.staff
         label = _(CALL_WINDOWS.get(window, CALL_WINDOWS["any"]))
         return await self._alerts.raise_case(citizen_id, CaseLevel.REQUEST,
                                              CaseSource.CALL_REQUEST, text="📞",
                                              call_window=label)
+
+    async def phone_question(self, citizen_id: int) -> CallPhone | None:
+        """The question for the call's number, while it is open: the case is open, no answer
+        came, and it was asked lately (an old question does not swallow everyday writing)."""
+        question = await self._alerts.cases.phone_question(citizen_id)
+        if question is None or self._clock.now() - question.asked_at > PHONE_QUESTION_OPEN:
+            return None
+        return question
+
+    async def give_phone(self, question: CallPhone, phone: str, locale: str) -> None:
+        """The citizen's number, given for this call only (with the version of the question
+        they answered), and shown to staff in the case's topic."""
+        await self._alerts.cases.give_phone(question.case_id, phone,
+                                            self.phone_text_version(locale))
+        await self._tell_phone(question)
+
+    async def skip_phone(self, question: CallPhone) -> None:
+        """No number: the call request stands, and staff see that no number was given."""
+        await self._alerts.cases.forget_phone(question.case_id)
+        await self._tell_phone(question)
+
+    async def _tell_phone(self, question: CallPhone) -> None:
+        case = await self._alerts.cases.get(question.case_id)
+        if case is not None:
+            await self._alerts.tell_phone(case)
+
+    def phone_text_version(self, locale: str) -> str:
+        _ = self._texts.get(locale)
+        shown = _(PHONE_ASK, share=_(PHONE_SHARE))
+        return f"call-phone-{locale}-{hashlib.sha256(shown.encode()).hexdigest()[:10]}"
 
     async def request_human(self, citizen_id: int, message_id: int | None) -> Opening:
         return await self._alerts.raise_case(citizen_id, CaseLevel.REQUEST,

@@ -42,3 +42,19 @@ CALL_INSTEAD = N_("📞 I would rather have a phone call")
 CALL_WHEN = N_("When would a call suit you? A consultant will call you then – you can also "
                "take the call while out for a walk.")
 CALL_NOTED = N_("Noted: a consultant will call you.")
+
+# The number for a requested call: asked after the window, kept only for that call.
+PHONE_ASK = N_("Which phone number should the consultant call? Tap «{share}» below, or type the "
+               "number (for example 12 34 56 78). We keep it only for this call and delete it "
+               "when the call is done.")
+PHONE_SHARE = N_("📱 Share my number")
+PHONE_SKIP = N_("Continue without a number")
+PHONE_NOT_READ = N_("Sorry, I could not read that as a phone number. Please type it like "
+                    "12 34 56 78 or +45 12 34 56 78, or tap «{share}». If you would rather not "
+                    "give a number, tap «{skip}».")
+PHONE_NOT_OWN = N_("That looks like someone else's contact. I can only use your own number – "
+                   "tap «{share}» or type it.")
+PHONE_SAVED = N_("Thank you – the consultant will call you on {phone}. We delete the number "
+                 "when the call is done.")
+PHONE_SKIPPED = N_("That is fine. The consultant will write to you here to agree on how to "
+                   "reach you.")

@@ -30,6 +30,11 @@ LEVEL_LABELS = {
 ALERT = N_("{level} – case #{case}\nCitizen: {citizen}\nCategory: {category}\n"
            "Message: «{text}»")
 CALL_WINDOW = N_("Wants a phone call: {window}")
+PHONE_NUMBER = N_("Number to call: {phone}")
+PHONE_ASKED = N_("Phone number: asked for – it is posted here when the citizen gives it.")
+PHONE_NONE = N_("No phone number given – write to the citizen in the chat to agree how to "
+                "reach them.")
+PHONE_UPDATE = N_("📞 Case #{case} – {citizen}: {line}")
 OUTSIDE_HOURS = N_("Outside consultant hours: the citizen was told a person will be in touch "
                    "on {when}.")
 UPDATE = N_("💬 Case #{case} – {citizen}: «{text}»")
@@ -102,13 +107,31 @@ class CaseAlerts:
         hours = self.cases.hours
         return Opening(case, False, hours.is_open(now), hours.next_opening(now), True)
 
+    async def tell_phone(self, case: Case) -> None:
+        """The number for the call (or that there is none) in the case's topic."""
+        line = await self.phone_line(case, self._texts.staff)
+        if line is not None:
+            await self._post(case, PHONE_UPDATE, line=line)
+
+    async def phone_line(self, case: Case, _: Translator) -> str | None:
+        """For a requested call: the number to dial, or that it is asked for or not given."""
+        if not case.call_window:
+            return None
+        phone = await self.cases.call_phone(case.id)
+        if phone is None:
+            return _(PHONE_NONE)
+        return _(PHONE_NUMBER, phone=phone.shown) if phone.phone else _(PHONE_ASKED)
+
     async def _post_update(self, case: Case, text: str) -> None:
+        await self._post(case, UPDATE, text=text[:ALERT_TEXT_LIMIT])
+
+    async def _post(self, case: Case, msgid: str, **params: str) -> None:
+        """A line about the case in its topic, naming the case and the citizen."""
         if self._settings.staff_chat_id is None or case.citizen_id is None:
             return
         citizen = await self._citizens.by_id(case.citizen_id)
         _ = self._texts.staff
-        update = _(UPDATE, case=case.id, citizen=citizen_label(citizen, _),
-                   text=text[:ALERT_TEXT_LIMIT])
+        update = _(msgid, case=case.id, citizen=citizen_label(citizen, _), **params)
         await self._outbox.enqueue(
             self._settings.staff_chat_id, Message(update, topic_of=case.citizen_id),
             priority=_priority(case), kind="case_update", citizen_id=case.citizen_id)
@@ -125,6 +148,7 @@ class CaseAlerts:
                  text=text[:ALERT_TEXT_LIMIT])
         if case.call_window:
             body += "\n" + _(CALL_WINDOW, window=case.call_window)
+            body += "\n" + (await self.phone_line(case, _) or "")
         if citizen is not None:
             body += "\n\n" + "\n".join(await self.profile(citizen, _))
             await self._audit.record("system", "header_posted", citizen.id, f"case {case.id}")

@@ -47,6 +47,7 @@ CALL_REACHED = N_("Reached")
 CALL_NOT_REACHED = N_("Not reached")
 CALL_NEW_TIME = N_("New time agreed")
 CALL_RECORDED = N_("📞 Call recorded: {outcome} ({staff}).")
+PHONE_DELETED = N_("The citizen's phone number has been deleted.")
 CALL_LABELS = {"reached": CALL_REACHED, "not_reached": CALL_NOT_REACHED,
                "new_time": CALL_NEW_TIME}
 CASE_USAGE = N_("Use: /case <number>")
@@ -187,12 +188,12 @@ async def call_outcome(update: Update, context: BotContext) -> None:
     if not await app.staff.allowed(query.from_user.id, CASEWORK):
         await query.answer(_(NOT_ALLOWED), show_alert=True)
         return
-    await app.workspace.record_call(int(raw_id), query.from_user.id, outcome)
+    phone_deleted = await app.workspace.record_call(int(raw_id), query.from_user.id, outcome)
     await query.answer()
     case = await app.cases.get(int(raw_id))
     if case is not None:
         line = _(CALL_RECORDED, outcome=_(CALL_LABELS[outcome]), staff=query.from_user.first_name)
-        await _mark(query, line, case, _)
+        await _mark(query, f"{line} {_(PHONE_DELETED)}" if phone_deleted else line, case, _)
 
 
 async def _mark(query: CallbackQuery, line: str, case: Case, _: Translator) -> None:
@@ -260,6 +261,8 @@ async def show_case(update: Update, context: BotContext) -> None:
     if citizen is not None:
         lines += await app.alerts.profile(citizen, _)
         await app.audit.staff_read(user.id, "case_viewed", citizen.id)
+    phone = await app.alerts.phone_line(case, _)
+    lines += [phone] if phone else []
     lines += [f"// {note}" for note in await app.workspace.store.notes(case.id)]
     await reply_here(context.bot, message, "\n".join(lines), case_markup(case, _))
 

@@ -58,3 +58,25 @@ class Case:
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class CallPhone:
+    """The number a citizen gave for a requested call (None while the question is open)."""
+
+    case_id: int
+    citizen_id: int
+    asked_at: datetime
+    phone: str | None = None
+    given_at: datetime | None = None
+
+    @property
+    def shown(self) -> str:
+        return shown_phone(self.phone or "")
+
+
+def shown_phone(phone: str) -> str:
+    """+45 12 34 56 78 for a Danish number, others as stored (E.164)."""
+    if phone.startswith("+45") and len(phone) == 11:
+        return "+45 " + " ".join(phone[i:i + 2] for i in range(3, 11, 2))
+    return phone

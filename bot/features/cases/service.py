@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.features.cases.hours import OfficeHours
-from bot.features.cases.model import Case, CaseLevel, CaseSource
+from bot.features.cases.model import CallPhone, Case, CaseLevel, CaseSource
 from bot.features.cases.storage import CaseStore
 
 
@@ -65,6 +65,8 @@ class CaseService:
                                               realert if case.claimed_by is None else None)
                 case = await self._store.get(case.id) or case
             alert = graver or level.urgent_lane or call_window is not None
+        if call_window and self.staffed:  # someone will call: which number?
+            await self._store.ask_phone(case.id, citizen_id, now)
         return Opening(case, alert, self.hours.is_open(now), self.hours.next_opening(now),
                        was_open, self.staffed)
 
@@ -125,6 +127,19 @@ class CaseService:
         if await self._store.close(case_id, self._clock.now()):
             return await self._store.get(case_id)
         return None
+
+    async def phone_question(self, citizen_id: int) -> CallPhone | None:
+        return await self._store.phone_question(citizen_id)
+
+    async def give_phone(self, case_id: int, phone: str, text_version: str) -> None:
+        await self._store.give_phone(case_id, phone, text_version, self._clock.now())
+
+    async def call_phone(self, case_id: int) -> CallPhone | None:
+        return await self._store.call_phone(case_id)
+
+    async def forget_phone(self, case_id: int) -> bool:
+        """True when a number was deleted."""
+        return await self._store.forget_phone(case_id)
 
     async def list_open(self) -> list[Case]:
         return await self._store.list_open()

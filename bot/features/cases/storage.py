@@ -8,11 +8,12 @@ from aiosqlite import Row
 
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.features.cases.model import Case, CaseLevel, CaseSource
+from bot.features.cases.model import CallPhone, Case, CaseLevel, CaseSource
 
 _COLUMNS = ("id, citizen_id, level, category, source, opened_at, source_message_id, "
             "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
             "call_window, risk_mark")
+_PHONE_COLUMNS = "case_id, citizen_id, asked_at, phone, given_at"
 _PRIORITY = ("CASE level WHEN 'urgent' THEN 0 WHEN 'possible' THEN 1 WHEN 'high' THEN 2 "
              "WHEN 'concern' THEN 3 ELSE 4 END")
 
@@ -110,12 +111,53 @@ class CaseStore:
             "WHERE id = ? AND closed_at IS NULL AND claimed_by IS NOT NULL", (case_id,)) > 0
 
     async def close(self, case_id: int, now: datetime) -> bool:
-        changed = await self._db.execute_rowcount(
-            "UPDATE cases SET closed_at = ?, next_alert_at = NULL "
-            "WHERE id = ? AND closed_at IS NULL",
-            (to_db(now), case_id),
-        )
-        return changed > 0
+        """Closed, and the phone number given for its call goes with it."""
+        async with self._db.transaction() as tx:
+            closed = await tx.fetch_all(
+                "UPDATE cases SET closed_at = ?, next_alert_at = NULL "
+                "WHERE id = ? AND closed_at IS NULL RETURNING id", (to_db(now), case_id))
+            await tx.execute("DELETE FROM call_phones WHERE case_id = ?", (case_id,))
+        return bool(closed)
+
+    # the phone number for a requested call ------------------------------------------
+    async def ask_phone(self, case_id: int, citizen_id: int, now: datetime) -> None:
+        """Open the question for the call's number, unless the number is there already."""
+        await self._db.execute(
+            "INSERT INTO call_phones (case_id, citizen_id, asked_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id) DO UPDATE SET asked_at = excluded.asked_at "
+            "WHERE call_phones.phone IS NULL", (case_id, citizen_id, to_db(now)))
+
+    async def phone_question(self, citizen_id: int) -> CallPhone | None:
+        """The newest open question for a number, on a case that is still open."""
+        row = await self._db.fetch_one(
+            f"SELECT {_PHONE_COLUMNS} FROM call_phones WHERE citizen_id = ? AND phone IS NULL "
+            "AND case_id IN (SELECT id FROM cases WHERE closed_at IS NULL) "
+            "ORDER BY asked_at DESC LIMIT 1", (citizen_id,))
+        return _phone(row) if row else None
+
+    async def give_phone(self, case_id: int, phone: str, text_version: str,
+                         now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE call_phones SET phone = ?, given_at = ?, text_version = ? WHERE case_id = ?",
+            (phone, to_db(now), text_version, case_id))
+
+    async def call_phone(self, case_id: int) -> CallPhone | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_PHONE_COLUMNS} FROM call_phones WHERE case_id = ?", (case_id,))
+        return _phone(row) if row else None
+
+    async def phones_of(self, citizen_id: int) -> list[CallPhone]:
+        """The numbers the citizen gave (open questions are not numbers)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PHONE_COLUMNS} FROM call_phones WHERE citizen_id = ? "
+            "AND phone IS NOT NULL ORDER BY case_id", (citizen_id,))
+        return [_phone(r) for r in rows]
+
+    async def forget_phone(self, case_id: int) -> bool:
+        """The question or number goes; True when there was a number."""
+        row = await self._db.fetch_one(
+            "DELETE FROM call_phones WHERE case_id = ? RETURNING phone", (case_id,))
+        return row is not None and row["phone"] is not None
 
     async def due_realerts(self, now: datetime) -> list[Case]:
         rows = await self._db.fetch_all(
@@ -140,3 +182,8 @@ def _case(row: Row) -> Case:
         next_alert_at=when("next_alert_at"), call_window=row["call_window"],
         risk_mark=row["risk_mark"],
     )
+
+
+def _phone(row: Row) -> CallPhone:
+    return CallPhone(row["case_id"], row["citizen_id"], from_db(row["asked_at"]), row["phone"],
+                     from_db(row["given_at"]) if row["given_at"] else None)

@@ -109,6 +109,11 @@ class PrivacyService:
                 "You have {n} open request for contact with a person from the job centre.",
                 "You have {n} open requests for contact with a person from the job centre.",
                 len(open_cases)))
+        phones = await self._cases.phones_of(citizen_id)
+        lines += [Phrase(N_("Phone number for the call you asked for: {phone} (given {date}; we "
+                            "delete it when the call is done)"),
+                         {"phone": p.shown, "date": Day(p.given_at or p.asked_at)})
+                  for p in phones]
         lookups = [e for e in await self._audit.for_citizen(citizen_id) if e.by_staff]
         if lookups:
             lines.append(Phrase(N_("Job centre staff who looked at your data here:")))
@@ -122,7 +127,9 @@ class PrivacyService:
                                    "continue where you left off.")))
         lines += [
             "",
-            Phrase(N_("We do not store your CPR number, your phone number or your Telegram "
+            Phrase(N_("We do not store your CPR number or your Telegram profile name. We only "
+                      "keep what you have told us here.") if phones else
+                   N_("We do not store your CPR number, your phone number or your Telegram "
                       "profile name. We only keep what you have told us here.")),
             Phrase(N_("To withdraw all consents use /stop; to erase everything use /delete.")),
         ]

@@ -37,7 +37,9 @@ CANNED_NONE = N_("No canned replies yet.")
 
 
 async def relay_in(update: Update, context: BotContext) -> None:
-    """Whatever the citizen sends goes into their topic while they have an open case."""
+    """Whatever the citizen sends goes into their topic while they have an open case – but a
+    shared contact card is not copied: it carries their Telegram name (the number for a call
+    reaches the topic on its own, see bot/features/care)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -158,7 +160,7 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private, relay_in), group=RELAY_GROUP)
+    app.add_handler(MessageHandler(private & ~filters.CONTACT, relay_in), group=RELAY_GROUP)
     app.add_handler(MessageHandler(private, silence), group=SILENCE_GROUP)
     app.add_handler(CallbackQueryHandler(silence), group=SILENCE_GROUP)
     if staff_chat_id is None:

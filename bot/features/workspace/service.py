@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 RELAY_IN = "relay_in"
 RELAY_OUT = "relay_out"
 NOTE_PREFIX = "//"
+CALL_DONE = "reached"
 
 
 class StaffWrite(StrEnum):
@@ -116,11 +117,14 @@ class WorkspaceService:
         await self._outbox.enqueue(citizen.chat_id, Message(text), priority=Priority.RELAY,
                                    kind=RELAY_OUT, citizen_id=citizen.id, at_most_once=True)
 
-    async def record_call(self, case_id: int, staff_id: int, outcome: str) -> None:
+    async def record_call(self, case_id: int, staff_id: int, outcome: str) -> bool:
+        """The call's outcome; once the citizen was reached, the number given for the call is
+        deleted (True when it was)."""
         await self.store.add_call(case_id, staff_id, outcome, self._clock.now())
         case = await self._cases.get(case_id)
         await self._audit.record(f"staff:{staff_id}", f"call_{outcome}",
                                  case.citizen_id if case else None, f"case {case_id}")
+        return outcome == CALL_DONE and await self._cases.forget_phone(case_id)
 
     async def canned(self, key: str, locale: str) -> str | None:
         texts = await self.store.canned(key)

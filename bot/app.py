@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from functools import partial
@@ -104,9 +103,15 @@ async def close_resources(application: App) -> None:
     tasks: list[asyncio.Task[None]] = application.bot_data.pop("tasks", [])
     for task in tasks:
         task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    context: AppContext | None = application.bot_data.pop("app", None)
-    if context is not None:
-        await context.db.close()
+    try:
+        for task in tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # a task that died (e.g. a database error) is logged, not fatal
+                log.exception("background task %s failed", task.get_name())
+    finally:
+        context: AppContext | None = application.bot_data.pop("app", None)
+        if context is not None:
+            await context.db.close()  # its thread must not keep the process alive

@@ -1,5 +1,5 @@
-"""`python -m bot [run | console | migrate | invite | staff | audit | risk | i18n]` – one thing
-each."""
+"""`python -m bot [run | console | migrate | health | invite | staff | audit | risk | i18n]` –
+one thing each."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
                    ).set_defaults(handler=_console)
     sub.add_parser("migrate", help="apply database migrations and exit"
                    ).set_defaults(handler=_migrate)
+    sub.add_parser("health", help="check the database, the outbox and the Bot API; exit 1 "
+                   "when unhealthy").set_defaults(handler=_health)
     invite = sub.add_parser("invite", help="create invite codes and print their deep links")
     invite.add_argument("--count", type=int, default=1)
     invite.add_argument("--label", required=True, help="campaign label stored on the citizen")
@@ -152,6 +154,16 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     numbers = asyncio.run(migrate())
     print(f"{settings.database_path}: schema at migration {max(numbers):04d}")
     return 0
+
+
+def _health(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.health.checks import run_checks
+
+    checks = asyncio.run(run_checks(settings, SystemClock()))
+    for check in checks:
+        print(check.line)
+    return 0 if all(check.ok for check in checks) else 1
 
 
 def _invite(settings: Settings, args: argparse.Namespace) -> int:

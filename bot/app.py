@@ -24,6 +24,8 @@ from bot.features.citizens.handlers import register as register_citizens
 from bot.features.onboarding.handlers import register as register_onboarding
 from bot.features.privacy.handlers import register as register_privacy
 from bot.features.workspace.handlers import register as register_workspace
+from bot.health.heartbeat import ApiHeartbeat
+from bot.health.storage import HeartbeatStore
 from bot.outbox import OutboxItem
 from bot.outbox.sender import OutboxSender
 from bot.sweeps import run_sweeps
@@ -69,7 +71,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
 
 
 async def open_resources(application: App) -> None:
-    """post_init: database, texts and dialogs, the command menu, the outbox sender, sweeps."""
+    """post_init: database, texts and dialogs, the command menu, the outbox sender, the Bot API
+    heartbeat, sweeps."""
     settings: Settings = application.bot_data["settings"]
     context = await open_app_context(settings, application.bot_data["clock"])
     application.bot_data["app"] = context
@@ -80,6 +83,8 @@ async def open_resources(application: App) -> None:
     sender.on_sent(ALERT_KIND, partial(_alert_sent, context))
     sender.resolve_topics(partial(context.topics.resolve, application.bot))
     application.bot_data["outbox_sender"] = sender
+    heartbeat = ApiHeartbeat(application.bot, HeartbeatStore(context.db), context.clock)
+    await heartbeat.started()
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
             asyncio.create_task(sender.run(), name="outbox"),
@@ -90,6 +95,7 @@ async def open_resources(application: App) -> None:
                 "case re-alerts": context.alerts.realert_due,
                 "outbox retention": context.outbox.purge_old,
                 "risk decision retention": context.care.forget_old_words,
+                "bot api heartbeat": heartbeat.beat,
             }, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
 

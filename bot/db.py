@@ -74,8 +74,31 @@ class Database:
                 raise
         return db
 
+    @classmethod
+    async def open_readonly(cls, path: Path | str) -> Database:
+        """For looking only (`python -m bot health`): no folder or file is made, no migration
+        runs, nothing is written. A missing file or one SQLite cannot read raises
+        DatabasePathError. (SQLite may still leave the -wal and -shm files of WAL mode.)"""
+        uri = _readonly_uri(path)
+        with _operator_errors(path):
+            conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+            try:
+                conn.row_factory = aiosqlite.Row
+                await conn.execute("PRAGMA busy_timeout=5000")
+                await conn.execute("SELECT COUNT(*) FROM sqlite_master")  # reads the header
+            except BaseException:
+                with suppress(sqlite3.Error, ValueError):
+                    await conn.close()
+                raise
+        return cls(conn)
+
     async def close(self) -> None:
         await self._conn.close()
+
+    async def schema_version(self) -> int:
+        """The number of the last migration applied to this file."""
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
 
     async def _check_writable(self) -> None:
         """A read-only file opens without complaint: fail now, not at the first write.
@@ -196,6 +219,14 @@ def _operator_errors(path: Path | str) -> Iterator[None]:
         if code in _UNUSABLE:
             raise DatabasePathError(f"DATABASE_PATH: cannot use {path} ({exc})") from None
         raise
+
+
+def _readonly_uri(path: Path | str) -> str:
+    """A file: URI that opens an existing database read-only; a missing file is named as such
+    (SQLite's own word for it is only "unable to open database file")."""
+    if not Path(path).is_file():
+        raise DatabasePathError(f"DATABASE_PATH: no database file at {path}")
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
 
 
 def load_migrations() -> list[tuple[int, str]]:

@@ -13,8 +13,9 @@ from tests.test_process_staff_e2e import ADMIN, STAFF_CHAT, citizen_text
 
 OVERDOSE = "I took a lot of pills and I don't care anymore"
 MODEL_ONLY = "honestly I am just so tired of everything, I wish I could sleep and not be here"
-"""The rules find this a concern at most; the shipped model reads it as possible risk (checked
-below, so a retrained head that no longer does fails here loudly, not silently)."""
+"""The rules find this a concern at most; the shipped model (alone, or confirming the rules'
+concern) reads it as possible risk (checked below, so a retrained head that no longer does
+fails here loudly, not silently)."""
 
 
 def _staff_alert(api: HttpBotApi, since: int, marker: str):  # type: ignore[no-untyped-def]
@@ -57,7 +58,8 @@ def test_possible_risk_asks_directly_and_yes_makes_it_urgent(tmp_path: Path) -> 
         api.push_update(press(EN_USER, "en", buttons(question)[labels[0]],
                               api.result_of(question), query_id="92001"))
         thanks = api.wait_for_call("sendMessage", lambda c: c.chat_id == EN_USER, since=mark)
-        assert "urgent" in thanks.params["text"] and "112" in thanks.params["text"]
+        assert "I have asked a person from the job centre" in thanks.params["text"]
+        assert "112" in thanks.params["text"]
         raised = _staff_alert(api, mark, "URGENT")
         assert "YES" in raised.params["text"]
         code = bot.stop()

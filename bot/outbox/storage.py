@@ -100,6 +100,15 @@ class OutboxStore:
         row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (item_id,))
         return _item(row) if row else None
 
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """Rows Telegram does not have yet: how many, and when the oldest was queued."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox "
+            "WHERE status IN ('pending', 'sending')")
+        if row is None or not row["n"]:
+            return 0, None
+        return int(row["n"]), from_db(row["oldest"])
+
     async def count_unsolicited(self, citizen_id: int, since: datetime) -> int:
         """Proactive messages sent to, or queued for, a citizen's own chat since a moment."""
         row = await self._db.fetch_one(

@@ -1,0 +1,190 @@
+"""`python -m bot health` as an operator, cron or a container's HEALTHCHECK runs it: one line per
+check, exit 0 when healthy and 1 when not, and the database only looked at."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import to_db
+from bot.db import load_migrations
+from bot.health.heartbeat import ApiHeartbeat
+from bot.health.storage import HeartbeatStore
+from bot.transport.local_api import Fault
+from tests.conftest import Harness
+from tests.http_bot_api import HttpBotApi
+from tests.test_process_e2e import TOKEN, bot_process
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = load_migrations()[-1][0]
+WITH_TOKEN = {"BOT_TOKEN": TOKEN, "ALLOW_NO_STAFF_CHAT": "1"}
+
+
+def health(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The real command in an empty folder, on tmp_path/bot.db unless DATABASE_PATH says."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "health"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=60, check=False,
+        env={**clean, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "bot.db"),
+             **env})
+
+
+def fresh_database(tmp_path: Path) -> Path:
+    path = tmp_path / "bot.db"
+    subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, capture_output=True,
+                   timeout=60, check=True, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                                "DATABASE_PATH": str(path)})
+    return path
+
+
+def checks(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """check name -> the rest of its line, e.g. {'outbox': 'ok – nothing waiting to be sent'}"""
+    lines = result.stdout.splitlines()
+    assert all(": " in line for line in lines), result.stdout
+    return dict(line.split(": ", 1) for line in lines)
+
+
+def test_a_fresh_database_in_console_mode_is_healthy(tmp_path: Path) -> None:
+    fresh_database(tmp_path)
+    result = health(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert checks(result) == {
+        "database": f"ok – {tmp_path / 'bot.db'}, schema {SHIPPED:04d}, as this version ships",
+        "outbox": "ok – nothing waiting to be sent",
+        "bot api": "ok – not checked in console mode (no BOT_TOKEN)",
+    }
+    assert result.stderr == ""
+
+
+def test_a_running_bot_is_healthy_through_its_heartbeat(tmp_path: Path) -> None:
+    with HttpBotApi(token=TOKEN) as api, bot_process(api, tmp_path) as bot:
+        api.wait_for_call("getUpdates")  # start-up (and its first heartbeat) is done
+        result = health(tmp_path, **WITH_TOKEN)
+        assert bot.stop() == 0, bot.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = checks(result)
+    assert found["database"].startswith("ok – ")
+    assert found["outbox"] == "ok – nothing waiting to be sent"
+    assert found["bot api"].startswith("ok – last successful call "), found
+
+
+def test_an_old_pending_outbox_row_fails_naming_the_backlog(tmp_path: Path) -> None:
+    path = fresh_database(tmp_path)
+    queued = datetime.now(UTC) - timedelta(hours=1, minutes=5)
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO outbox (chat_id, priority, kind, payload, not_before, created_at)"
+                   " VALUES (4242, 50, 'checkin', '{}', ?, ?)", (to_db(queued), to_db(queued)))
+    db.close()
+    result = health(tmp_path)
+    assert result.returncode == 1, result.stdout
+    found = checks(result)
+    assert found["outbox"] == ("FAIL – 1 waiting to be sent, the oldest for 1 h 5 min "
+                               "(limit 15 min)")
+    assert found["database"].startswith("ok – ") and found["bot api"].startswith("ok – ")
+
+
+def test_a_recent_pending_row_is_no_problem(tmp_path: Path) -> None:
+    path = fresh_database(tmp_path)
+    now = to_db(datetime.now(UTC) - timedelta(minutes=2))
+    with sqlite3.connect(path) as db:
+        db.executemany("INSERT INTO outbox (chat_id, priority, kind, payload, not_before, "
+                       "created_at, status) VALUES (4242, 50, 'checkin', '{}', ?, ?, ?)",
+                       [(now, now, "pending"), (now, now, "sending"), (now, now, "sent")])
+    db.close()
+    result = health(tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert checks(result)["outbox"] == "ok – 2 waiting to be sent, the oldest for 2 min"
+
+
+@pytest.mark.parametrize(("silent", "ok"), [(timedelta(minutes=9), True),
+                                             (timedelta(minutes=11), False)])
+def test_the_bot_api_check_fails_after_ten_silent_minutes(
+        tmp_path: Path, silent: timedelta, ok: bool) -> None:
+    path = fresh_database(tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO bot_api_heartbeat (id, ok_at) VALUES (1, ?)",
+                   (to_db(datetime.now(UTC) - silent),))
+    db.close()
+    result = health(tmp_path, **WITH_TOKEN)
+    minutes = int(silent.total_seconds() // 60)
+    line = checks(result)["bot api"]
+    if ok:
+        assert result.returncode == 0, result.stdout
+        assert line == f"ok – last successful call {minutes} min ago"
+    else:
+        assert result.returncode == 1, result.stdout
+        assert line == (f"FAIL – last successful call {minutes} min ago (limit 10 min): is the "
+                        "bot running, and can it reach Telegram?")
+
+
+def test_with_a_token_but_no_heartbeat_ever_it_fails(tmp_path: Path) -> None:
+    fresh_database(tmp_path)
+    result = health(tmp_path, **WITH_TOKEN)
+    assert result.returncode == 1
+    assert checks(result)["bot api"] == "FAIL – no successful call recorded: has the bot run yet?"
+
+
+def test_a_schema_behind_the_shipped_migrations_fails(tmp_path: Path) -> None:
+    path = fresh_database(tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SHIPPED - 1}")
+    db.close()
+    result = health(tmp_path)
+    assert result.returncode == 1
+    assert checks(result)["database"] == (
+        f"FAIL – {path}, schema {SHIPPED - 1:04d}, this version ships {SHIPPED:04d}: start the "
+        "bot (or run `python -m bot migrate`)")
+
+
+def test_a_corrupt_database_fails_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    path.write_bytes(random.Random(19).randbytes(8192))
+    result = health(tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "database: FAIL – DATABASE_PATH: not an SQLite database (file is not a database)"]
+    assert result.stderr == ""
+
+
+def test_a_missing_database_fails_and_is_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "bot.db"
+    result = health(tmp_path, DATABASE_PATH=str(path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"database: FAIL – DATABASE_PATH: no database file "
+                                          f"at {path}"]
+    assert not path.parent.exists()
+
+
+async def test_the_heartbeat_asks_getme_every_two_minutes_and_records_each_answer(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    store = HeartbeatStore(bot.ctx.db)
+    assert await store.last_ok() == bot.clock.now(), "start-up counts as the first answer"
+    heartbeat = ApiHeartbeat(bot.application.bot, store, bot.clock)
+    await heartbeat.started()
+    asked = len(bot.api.sent(method="getMe"))
+
+    bot.clock.advance(seconds=110)
+    await heartbeat.beat()
+    assert len(bot.api.sent(method="getMe")) == asked, "not yet"
+    bot.clock.advance(seconds=10)
+    await heartbeat.beat()
+    assert len(bot.api.sent(method="getMe")) == asked + 1
+    assert await store.last_ok() == bot.clock.now()
+
+    answered = bot.clock.now()
+    bot.api.fail(Fault("getMe", network=True))
+    bot.clock.advance(minutes=2)
+    with caplog.at_level(logging.WARNING, logger="bot.health.heartbeat"):
+        await heartbeat.beat()
+    assert await store.last_ok() == answered, "a failed call is not a sign of life"
+    assert [r.getMessage() for r in caplog.records] == [
+        "Bot API heartbeat: no answer (NetworkError)"]

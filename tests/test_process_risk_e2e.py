@@ -58,7 +58,7 @@ def test_possible_risk_asks_directly_and_yes_makes_it_urgent(tmp_path: Path) -> 
         api.push_update(press(EN_USER, "en", buttons(question)[labels[0]],
                               api.result_of(question), query_id="92001"))
         thanks = api.wait_for_call("sendMessage", lambda c: c.chat_id == EN_USER, since=mark)
-        assert "I have asked a person from the job centre" in thanks.params["text"]
+        assert "you are not alone with it" in thanks.params["text"]
         assert "112" in thanks.params["text"]
         raised = _staff_alert(api, mark, "URGENT")
         assert "YES" in raised.params["text"]

@@ -38,6 +38,7 @@ def _stand_in() -> SecondOpinion:
                          Head(AxisEmbedder.name, weights, np.zeros(3), 0.5, 0.5, 0.5))
 
 
+@pytest.mark.timeout(400)  # embeds the whole training split: about a minute on 2 cores
 def test_the_shipped_head_is_what_training_on_the_corpus_gives() -> None:
     """Retrain after every corpus change: `python -m bot risk train`."""
     embedder = load_embedder(2)

@@ -118,3 +118,11 @@ def test_a_rules_concern_confirmed_by_a_lower_score_is_possible_risk() -> None:
     assert both.level is RiskLevel.POSSIBLE and both.decider == "model"
     alone = assessor.assess("everything is grey")
     assert alone.level is RiskLevel.CONCERN, "the lower score alone is not enough"
+
+
+def test_an_everyday_phrase_the_rules_recognised_is_never_made_possible_risk() -> None:
+    assessor = RiskAssessor(default_classifier(), _stand_in())
+    idiom = assessor.assess("this job hunt is killing me, all so grey")
+    assert "idiom" in idiom.reasons
+    assert idiom.level is RiskLevel.CONCERN, "the model may still say concern, not more"
+    assert assessor.assess("all so grey today").level is RiskLevel.POSSIBLE

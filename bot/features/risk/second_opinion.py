@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .assessment import Assessment, Decider, RiskLevel
+from .assessment import Assessment, Decider, Reason, RiskLevel
 from .classifier import Classifier, default_classifier
 from .embedding import Embedder, load_embedder
 from .head import CLASSES, DEFAULT_HEAD_PATH, Head
@@ -93,6 +93,8 @@ class RiskAssessor:
             return verdict
         score = self.model.score(text)
         raised = self.model.level(score, verdict.level)
+        if raised is RiskLevel.POSSIBLE and Reason.IDIOM in verdict.reasons:
+            raised = RiskLevel.CONCERN  # the rules read the risk words as an everyday phrase
         if raised.rank > verdict.level.rank:
             return replace(verdict, level=raised, decider=Decider.MODEL, score=score.urgent)
         return replace(verdict, score=score.urgent)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .assessment import Assessment, RiskLevel
+from .assessment import Assessment, Reason, RiskLevel
 from .classifier import Classifier
 from .corpus import Case
 from .embedding import Embedder, Vectors
@@ -48,6 +48,8 @@ class Scored:
     urgent: float
     risk: float
     rules: RiskLevel
+    idiom: bool
+    """The rules read risk words as an everyday phrase: the model may raise to concern only."""
 
 
 def train(cases: Sequence[Case], embedder: Embedder, rules: Classifier,
@@ -105,8 +107,9 @@ def _out_of_fold(cases: Sequence[Case], vectors: Vectors, rows: list[list[int]],
             p = model.predict_proba(vectors[rows[i]].astype(np.float64))
             urgent[i] = p[:, urgent_col].max()
             risk[i] = (1.0 - p[:, none_col]).max()
-    return [Scored(case, float(urgent[i]), float(risk[i]), rules.classify(case.text).level)
-            for i, case in enumerate(cases)]
+    verdicts = [rules.classify(case.text) for case in cases]
+    return [Scored(case, float(urgent[i]), float(risk[i]), v.level, Reason.IDIOM in v.reasons)
+            for i, (case, v) in enumerate(zip(cases, verdicts, strict=True))]
 
 
 def _false_rate(scored: Iterable[Scored], flagged: Callable[[Scored], bool]) -> float:
@@ -124,13 +127,14 @@ def _lowest(rate: Callable[[float], float], budget: float) -> float:
 
 
 def combined_level(rules: RiskLevel, urgent: float, risk: float, possible: float,
-                   confirm: float, concern: float) -> RiskLevel:
+                   confirm: float, concern: float, idiom: bool = False) -> RiskLevel:
     """What the assessor would say for these scores (mirrors RiskAssessor.assess)."""
     if rules is RiskLevel.URGENT:
         return rules
     confirmed = rules is RiskLevel.CONCERN and urgent >= confirm
-    model = (RiskLevel.POSSIBLE if urgent >= possible or confirmed
-             else RiskLevel.CONCERN if risk >= concern else RiskLevel.NONE)
+    model = (RiskLevel.POSSIBLE if (urgent >= possible or confirmed) and not idiom
+             else RiskLevel.CONCERN if risk >= concern or urgent >= possible
+             else RiskLevel.NONE)
     return model if model.rank > rules.rank else rules
 
 
@@ -138,7 +142,7 @@ def cross_validated_report(scored: Sequence[Scored], possible: float, confirm: f
                            concern: float) -> dict[str, str]:
     """Out-of-fold rates of rules plus model, per language, category and kind."""
     judged = [(s.case, Assessment(combined_level(s.rules, s.urgent, s.risk, possible, confirm,
-                                                 concern)))
+                                                 concern, s.idiom)))
               for s in scored]
     out: dict[str, str] = {}
     for key in (lambda c: c.language, lambda c: f"{c.language} {c.category or '-'}",

@@ -19,8 +19,8 @@ LEGACY_SIZE = 697
 """The corpus before safety net v2; the new one is at least four times as large."""
 # Floors that guard what is reached, not yet the safety-net issue's targets (urgent-or-possible
 # recall >= 0.95, benign given the safety reply <= 0.10). Measured on the held-out split when
-# the head was last trained: urgent 0.907 da / 0.869 en, benign 0.064 da / 0.105 en, concern
-# 0.973 / 0.984. Raise the floors as the corpus and lexicons grow; never lower them.
+# the head was last trained: urgent 0.905 da / 0.885 en, benign 0.073 da / 0.090 en, concern
+# 0.974 / 0.969. Raise the floors as the corpus and lexicons grow; never lower them.
 URGENT_RECALL = 0.85
 FALSE_SAFETY = 0.12
 CONCERN_RECALL = 0.70

@@ -353,3 +353,19 @@ async def test_a_note_typed_while_a_case_is_open_reaches_the_topic_once(bot: Har
     await bot.drain()
     to_staff = [c for c in bot.api.calls[before:] if c.chat_id == STAFF_CHAT]
     assert [c.method for c in to_staff] == ["copyMessage"], "the relayed message, nothing twice"
+
+
+async def test_without_a_staff_chat_a_yes_to_a_talk_is_told_that_nobody_will_call(
+        settings: Settings, clock: FakeClock) -> None:
+    trial = await start_harness(settings, clock)  # no STAFF_CHAT_ID
+    try:
+        await onboard(trial)
+        trial.clock.advance(days=2)
+        await run_timers(trial)
+        await trial.tap("Hard")
+        await trial.tap("Yes, I would like that")
+        await trial.tap("Still looking")
+        [last] = await trial.tap("Nothing right now")
+        assert "not connected to the job centre's staff" in last
+    finally:
+        await stop_harness(trial)

@@ -26,6 +26,7 @@ from bot.features.care.wording import CALL_NOTED, NO_STAFF
 from bot.features.cases import CaseLevel
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.model import CaseSource
+from bot.features.cases.service import Opening
 from bot.features.checkin.storage import CheckinStatus, CheckinStore
 from bot.features.checkin.timing import ContactRules
 from bot.features.checkin.who5 import score
@@ -245,7 +246,9 @@ class CheckinService:
 
     async def _request_call(self, ctx: ActionContext) -> None:
         opening = await self._care.request_call(ctx.subject_id, ctx.value or "any")
-        ctx.data.setdefault("noted", []).append("call" if opening.staffed else "no_staff")
+        if opening.staffed:
+            ctx.data.setdefault("noted", []).append("call")
+        _note_unstaffed(ctx, opening)
 
     async def _score_who5(self, ctx: ActionContext) -> None:
         result = score(ctx.data.pop("who5_answers", []))
@@ -258,13 +261,19 @@ class CheckinService:
 
     async def _request_talk(self, ctx: ActionContext) -> None:
         """They said yes to the talk: the consultant hears it on the case already open."""
-        await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
-                                      text=self._texts.staff(WANTS_TALK), tell_anyway=True)
+        opening = await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN,
+                                                CaseSource.WELLBEING,
+                                                text=self._texts.staff(WANTS_TALK),
+                                                tell_anyway=True)
+        _note_unstaffed(ctx, opening)
 
     async def _request_mood_talk(self, ctx: ActionContext) -> None:
         """'Hard', and yes to a talk: a consultant hears it on the case already open."""
-        await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN, CaseSource.WELLBEING,
-                                      text=self._texts.staff(HARD_WANTS_TALK), tell_anyway=True)
+        opening = await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN,
+                                                CaseSource.WELLBEING,
+                                                text=self._texts.staff(HARD_WANTS_TALK),
+                                                tell_anyway=True)
+        _note_unstaffed(ctx, opening)
 
     async def _forward_note(self, ctx: ActionContext) -> None:
         """What the citizen wanted to tell us reaches a consultant, never just a table: in the
@@ -324,6 +333,12 @@ def _answers_with(facts: Facts) -> list[int]:
     if facts.value is not None and facts.value.isdigit():
         answers.append(int(facts.value))
     return answers
+
+
+def _note_unstaffed(ctx: ActionContext, opening: Opening) -> None:
+    """A trial without staff: the check-in's closing screen says that nobody will call."""
+    if not opening.staffed and "no_staff" not in ctx.data.get("noted", []):
+        ctx.data.setdefault("noted", []).append("no_staff")
 
 
 def _mood_hard(facts: Facts) -> bool:

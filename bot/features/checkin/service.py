@@ -260,18 +260,17 @@ class CheckinService:
                                           text=f"WHO-5: {result.raw}/25 ({result.percentage} %)")
 
     async def _request_talk(self, ctx: ActionContext) -> None:
-        """They said yes to the talk: the consultant hears it on the case already open."""
-        opening = await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN,
-                                                CaseSource.WELLBEING,
-                                                text=self._texts.staff(WANTS_TALK),
-                                                tell_anyway=True)
-        _note_unstaffed(ctx, opening)
+        """Yes to a talk after the wellbeing check."""
+        await self._wants_talk(ctx, WANTS_TALK)
 
     async def _request_mood_talk(self, ctx: ActionContext) -> None:
-        """'Hard', and yes to a talk: a consultant hears it on the case already open."""
+        """'Hard', and yes to a talk."""
+        await self._wants_talk(ctx, HARD_WANTS_TALK)
+
+    async def _wants_talk(self, ctx: ActionContext, why: str) -> None:
+        """The consultant hears it (on the case already open, if there is one)."""
         opening = await self._alerts.raise_case(ctx.subject_id, CaseLevel.CONCERN,
-                                                CaseSource.WELLBEING,
-                                                text=self._texts.staff(HARD_WANTS_TALK),
+                                                CaseSource.WELLBEING, text=self._texts.staff(why),
                                                 tell_anyway=True)
         _note_unstaffed(ctx, opening)
 

@@ -65,14 +65,23 @@ class SecondOpinion:
         risk = float((1.0 - probabilities[:, _NONE]).max())
         return ModelScore(urgent, risk)
 
-    def level(self, score: ModelScore, rules: RiskLevel = RiskLevel.NONE) -> RiskLevel:
-        """The model's verdict; a rules' concern needs less to become possible risk."""
-        if score.urgent >= self.head.possible or (
-                rules is RiskLevel.CONCERN and score.urgent >= self.head.confirm):
-            return RiskLevel.POSSIBLE
-        if score.risk >= self.head.concern:
-            return RiskLevel.CONCERN
-        return RiskLevel.NONE
+    def level(self, score: ModelScore, rules: RiskLevel = RiskLevel.NONE,
+              idiom: bool = False) -> RiskLevel:
+        head = self.head
+        return model_level(score.urgent, score.risk, rules, idiom, head.possible, head.confirm,
+                           head.concern)
+
+
+def model_level(urgent: float, risk: float, rules: RiskLevel, idiom: bool, possible: float,
+                confirm: float, concern: float) -> RiskLevel:
+    """The model's verdict (the assessor and training both ask here): a rules' concern needs
+    less to become possible risk, and what the rules read as an everyday phrase is at most
+    concern."""
+    if urgent >= possible or (rules is RiskLevel.CONCERN and urgent >= confirm):
+        return RiskLevel.CONCERN if idiom else RiskLevel.POSSIBLE
+    if risk >= concern:
+        return RiskLevel.CONCERN
+    return RiskLevel.NONE
 
 
 class RiskAssessor:
@@ -92,9 +101,7 @@ class RiskAssessor:
                 or len(text.split()) < MIN_WORDS):
             return verdict
         score = self.model.score(text)
-        raised = self.model.level(score, verdict.level)
-        if raised is RiskLevel.POSSIBLE and Reason.IDIOM in verdict.reasons:
-            raised = RiskLevel.CONCERN  # the rules read the risk words as an everyday phrase
+        raised = self.model.level(score, verdict.level, Reason.IDIOM in verdict.reasons)
         if raised.rank > verdict.level.rank:
             return replace(verdict, level=raised, decider=Decider.MODEL, score=score.urgent)
         return replace(verdict, score=score.urgent)

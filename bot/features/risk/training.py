@@ -21,7 +21,7 @@ from .corpus import Case
 from .embedding import Embedder, Vectors
 from .evaluation import rates
 from .head import CLASSES, Head
-from .second_opinion import candidates
+from .second_opinion import candidates, model_level
 
 FOLDS = 5
 SEED = 20261206
@@ -132,10 +132,7 @@ def combined_level(rules: RiskLevel, urgent: float, risk: float, possible: float
     """What the assessor would say for these scores (mirrors RiskAssessor.assess)."""
     if rules is RiskLevel.URGENT:
         return rules
-    confirmed = rules is RiskLevel.CONCERN and urgent >= confirm
-    model = (RiskLevel.POSSIBLE if (urgent >= possible or confirmed) and not idiom
-             else RiskLevel.CONCERN if risk >= concern or urgent >= possible
-             else RiskLevel.NONE)
+    model = model_level(urgent, risk, rules, idiom, possible, confirm, concern)
     return model if model.rank > rules.rank else rules
 
 

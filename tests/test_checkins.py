@@ -54,6 +54,12 @@ async def run_timers(bot: Harness) -> list[str]:
     return bot.api.texts(CITIZEN)[before:]
 
 
+async def first_checkin(bot: Harness) -> list[str]:
+    """Two days after joining: the first check-in is due and sent; what the citizen received."""
+    bot.clock.advance(days=2)
+    return await run_timers(bot)
+
+
 async def due_at(bot: Harness, citizen_id: int) -> datetime | None:
     timer = await bot.ctx.scheduler.get(f"checkin:{citizen_id}")
     return timer.due_at if timer else None
@@ -80,8 +86,7 @@ async def test_no_consent_no_check_ins(bot: Harness) -> None:
 
 async def test_a_whole_check_in_with_free_text_and_a_call_request(bot: Harness) -> None:
     await onboard(bot)
-    bot.clock.advance(days=2)
-    await run_timers(bot)
+    await first_checkin(bot)
     [job] = await bot.say("ok I guess, a bit bored")
     assert job.startswith("Thank you. How is the job search going?")
     [offers] = await bot.tap("Still looking")
@@ -101,8 +106,7 @@ async def test_a_whole_check_in_with_free_text_and_a_call_request(bot: Harness) 
 
 async def test_hard_gets_a_caring_word_and_the_offer_of_a_talk(bot: Harness) -> None:
     await onboard(bot)
-    bot.clock.advance(days=2)
-    await run_timers(bot)
+    await first_checkin(bot)
     [care] = await bot.tap("Hard")
     assert care.startswith("I am sorry it is hard right now")
     assert "How is the job search going?" not in care, "not straight on to the next question"
@@ -117,8 +121,7 @@ async def test_hard_gets_a_caring_word_and_the_offer_of_a_talk(bot: Harness) -> 
 
 async def test_hard_and_not_now_goes_on_without_a_case(bot: Harness) -> None:
     await onboard(bot)
-    bot.clock.advance(days=2)
-    await run_timers(bot)
+    await first_checkin(bot)
     await bot.tap("Hard")
     [job] = await bot.tap("Not now")
     assert job.startswith("Thank you. How is the job search going?")
@@ -127,8 +130,7 @@ async def test_hard_and_not_now_goes_on_without_a_case(bot: Harness) -> None:
 
 async def test_found_work_ends_contact_or_keeps_only_webinar_news(bot: Harness) -> None:
     citizen_id = await onboard(bot)
-    bot.clock.advance(days=2)
-    await run_timers(bot)
+    await first_checkin(bot)
     await bot.tap("Good")
     [found] = await bot.tap("I have found work or education")
     assert found.startswith("Congratulations")
@@ -193,8 +195,7 @@ async def test_restart_in_the_middle_of_a_check_in_continues_it(
         staffed_settings: Settings, clock: FakeClock) -> None:
     first = await start_harness(staffed_settings, clock)
     await onboard(first)
-    clock.advance(days=2)
-    await run_timers(first)
+    await first_checkin(first)
     await first.tap("Good")
     await crash_harness(first)
 
@@ -276,8 +277,7 @@ async def who5_checkin(bot: Harness, answers: list[str]) -> list[str]:
 async def test_typing_at_a_buttons_step_reaches_a_consultant_and_moves_on(
         bot: Harness) -> None:
     await onboard(bot)
-    bot.clock.advance(days=2)
-    await run_timers(bot)
+    await first_checkin(bot)
     await bot.tap("Good")
     await bot.tap("Still looking")
     [reply] = await bot.say("Mostly I need help writing to employers")
@@ -328,8 +328,7 @@ async def test_who5_is_only_asked_with_its_own_consent(bot: Harness) -> None:
 
 async def test_anything_else_reaches_a_consultant(bot: Harness) -> None:
     await onboard(bot)
-    bot.clock.advance(days=2)
-    await run_timers(bot)
+    await first_checkin(bot)
     await bot.tap("Good")
     await bot.tap("Still looking")
     await bot.tap("Nothing right now")
@@ -360,8 +359,7 @@ async def test_without_a_staff_chat_a_yes_to_a_talk_is_told_that_nobody_will_cal
     trial = await start_harness(settings, clock)  # no STAFF_CHAT_ID
     try:
         await onboard(trial)
-        trial.clock.advance(days=2)
-        await run_timers(trial)
+        await first_checkin(trial)
         await trial.tap("Hard")
         await trial.tap("Yes, I would like that")
         await trial.tap("Still looking")

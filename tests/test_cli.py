@@ -31,7 +31,9 @@ TOKEN = "123456:TESTTOKENxxxxxxxxxxxxxxxxxxxx"
 
 def run_cli(tmp_path: Path, *args: str, stdin: str = "", **env: str
             ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE"))}
+    """`python -m bot *args` in tmp_path, configured only by `env` (none of this shell's)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("BOT_", "DATABASE", "STAFF_", "ALLOW_"))}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], cwd=tmp_path, capture_output=True, text=True,
         env={**clean, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "t.db"), **env},

@@ -4,11 +4,9 @@ check, exit 0 when healthy and 1 when not, and the database only looked at."""
 from __future__ import annotations
 
 import logging
-import os
 import random
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,28 +19,22 @@ from bot.health.storage import HeartbeatStore
 from bot.transport.local_api import Fault
 from tests.conftest import Harness
 from tests.http_bot_api import HttpBotApi
+from tests.test_cli import run_cli
 from tests.test_process_e2e import TOKEN, bot_process
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = load_migrations()[-1][0]
 WITH_TOKEN = {"BOT_TOKEN": TOKEN, "ALLOW_NO_STAFF_CHAT": "1"}
 
 
 def health(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """The real command in an empty folder, on tmp_path/bot.db unless DATABASE_PATH says."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "health"], cwd=tmp_path, capture_output=True, text=True,
-        timeout=60, check=False,
-        env={**clean, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "bot.db"),
-             **env})
+    return run_cli(tmp_path, "health", **{"DATABASE_PATH": str(tmp_path / "bot.db"), **env})
 
 
 def fresh_database(tmp_path: Path) -> Path:
     path = tmp_path / "bot.db"
-    subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, capture_output=True,
-                   timeout=60, check=True, env={**os.environ, "PYTHONPATH": str(ROOT),
-                                                "DATABASE_PATH": str(path)})
+    migrated = run_cli(tmp_path, "migrate", DATABASE_PATH=str(path))
+    assert migrated.returncode == 0, migrated.stderr
     return path
 
 

@@ -194,7 +194,7 @@ def test_rejected_token_is_a_configuration_error_with_exit_code_2(tmp_path: Path
     code, stderr, methods = _run_with_rejected_token(tmp_path)
     assert code == 2, stderr
     lines = stderr.strip().splitlines()
-    assert lines and lines[-1].startswith("configuration error: BOT_TOKEN:"), stderr
+    assert lines == ["configuration error: BOT_TOKEN: Telegram rejected this token"], stderr
     assert methods == ["getMe"], "nothing else is tried with a rejected token"
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,24 +12,14 @@ from bot.config import Settings
 from bot.transport.local_api import Fault, LocalBotApi
 from bot.transport.telegram import wait_for_telegram
 from tests.http_bot_api import HttpBotApi
+from tests.test_cli import run_cli
 from tests.test_process_e2e import bot_process
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("BOT_", "DATABASE", "STAFF_", "ALLOW_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, capture_output=True, text=True,
-        env={**clean, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "t.db"), **env},
-        timeout=60, check=False,
-    )
-
-
 def test_a_token_without_a_staff_chat_is_refused_in_one_line(tmp_path: Path) -> None:
-    result = run_bot(tmp_path, BOT_TOKEN=TOKEN, BOT_API_BASE_URL="http://127.0.0.1:9/bot")
+    result = run_cli(tmp_path, BOT_TOKEN=TOKEN, BOT_API_BASE_URL="http://127.0.0.1:9/bot")
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("configuration error: STAFF_CHAT_ID: required with BOT_TOKEN")
@@ -81,11 +68,3 @@ def test_the_process_waits_for_the_network_and_then_serves(tmp_path: Path) -> No
     assert "trying again in 1 s" in retries[0] and "trying again in 2 s" in retries[1]
     assert "Traceback" not in log
 
-
-def test_a_token_telegram_rejects_exits_2_in_one_line(tmp_path: Path) -> None:
-    with HttpBotApi(token="999:someone-elses-token") as api:
-        result = run_bot(tmp_path, BOT_TOKEN=TOKEN, STAFF_CHAT_ID="-100999",
-                         BOT_API_BASE_URL=api.base_url, BOT_API_FILE_URL=api.file_url)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [
-        "configuration error: BOT_TOKEN: Telegram rejected this token"]

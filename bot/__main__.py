@@ -94,10 +94,9 @@ def _configure_logging(level: str, secrets: Sequence[str]) -> None:
     from telegram.error import InvalidToken
 
     handler = logging.StreamHandler()
-    # A rejected token or webhook is reported as one configuration line by main(); no
-    # traceback for it from PTB's start-up retry loop.
-    handler.addFilter(lambda r: not ((r.exc_info and isinstance(r.exc_info[1], InvalidToken))
-                                     or "Bootstrap Set Webhook" in r.getMessage()))
+    # A rejected token is reported as one configuration line by main(); no traceback for it
+    # from PTB's start-up retry loop.
+    handler.addFilter(lambda r: not (r.exc_info and isinstance(r.exc_info[1], InvalidToken)))
     handler.addFilter(PrivacyFilter())  # every logger, every level: no texts, names, payloads
     handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
                                              secrets))

@@ -7,17 +7,24 @@ import logging
 import random
 import sqlite3
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+from tornado.httpserver import HTTPServer
+from tornado.testing import bind_unused_port
 
 from bot.clock import to_db
+from bot.config import Settings
 from bot.db import load_migrations
 from bot.health.heartbeat import ApiHeartbeat
 from bot.health.storage import HeartbeatStore
 from bot.transport.local_api import Fault
+from bot.transport.webhook import web_app
 from tests.conftest import Harness
+from tests.fakes import FakeClock
 from tests.http_bot_api import HttpBotApi
 from tests.test_cli import run_cli
 from tests.test_process_e2e import TOKEN, bot_process
@@ -180,3 +187,34 @@ async def test_the_heartbeat_asks_getme_every_two_minutes_and_records_each_answe
     assert await store.last_ok() == answered, "a failed call is not a sign of life"
     assert [r.getMessage() for r in caplog.records] == [
         "Bot API heartbeat: no answer (NetworkError)"]
+
+
+async def test_healthz_answers_503_with_the_failing_check_and_never_the_path(
+        tmp_path: Path, settings: Settings, clock: FakeClock) -> None:
+    """The webhook server's /healthz, in process: the same checks, as JSON, 503 when one fails."""
+    path = fresh_database(tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SHIPPED - 1}")
+    db.close()
+    server = HTTPServer(web_app(None, replace(settings, database_path=path), clock,
+                                "/hook", "secret"))
+    sock, port = bind_unused_port()
+    server.add_sockets([sock])
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            answer = await client.get("/healthz")
+            head = await client.head("/healthz")
+            unknown = await client.get("/not-here")
+    finally:
+        server.stop()
+        await server.close_all_connections()
+    assert answer.status_code == 503 and head.status_code == 503
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert body["ok"] is False
+    database = body["checks"][0]
+    assert database == {"name": "database", "ok": False, "detail": (
+        f"schema {SHIPPED - 1:04d}, this version ships {SHIPPED:04d}: start the bot (or run "
+        "`python -m bot migrate`)")}
+    assert str(tmp_path) not in answer.text
+    assert unknown.status_code == 404

@@ -2,7 +2,8 @@
 
 With WEBHOOK_URL set the bot registers its webhook (setWebhook, with the secret and the update
 kinds it handles), never polls, serves Telegram's POSTs on PORT at the URL's path, turns away
-requests without the right `X-Telegram-Bot-Api-Secret-Token`, and stops cleanly on SIGTERM.
+requests without the right `X-Telegram-Bot-Api-Secret-Token` or with a body that is not an
+update, answers GET /healthz on the same port, and stops cleanly on SIGTERM.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ HOOK_PATH = "/telegram-hook"
 EN_USER = 6001
 INTRUDER = 6002
 DA_USER = 6003
-# PTB binds the port only after setWebhook has returned (Updater._start_webhook: _bootstrap,
-# then WebhookServer.serve_forever), so the first POST may still find the port closed.
+# The port is bound after post_init (database, migrations, commands), so the first POST may
+# still find it closed.
 LISTEN_DEADLINE_SECONDS = 5.0
 HTTP_TIMEOUT_SECONDS = 5.0
 
@@ -117,67 +118,96 @@ def webhook_bot(api: HttpBotApi, tmp_path: Path) -> Iterator[WebhookBot]:
         exited.wait(10)
 
 
-def post_update(bot: WebhookBot, update: dict[str, Any], secret: str) -> int:
-    """POST one update as Telegram does; the HTTP status the bot answered with.
+def post_update(bot: WebhookBot, update: dict[str, Any] | bytes, secret: str) -> int:
+    """POST one update as Telegram does; the HTTP status the bot answered with."""
+    body = update if isinstance(update, bytes) else json.dumps(update).encode()
+    return fetch(bot, urllib.request.Request(
+        bot.webhook_url, data=body, method="POST",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}))[0]
 
-    Only a refused connection is retried (the server may not listen yet), within a deadline.
-    """
-    body = json.dumps(update).encode()
+
+def get_health(bot: WebhookBot) -> tuple[int, dict[str, Any]]:
+    status, body = fetch(bot, urllib.request.Request(
+        f"http://127.0.0.1:{bot.port}/healthz", method="GET"))
+    return status, json.loads(body)
+
+
+def fetch(bot: WebhookBot, request: urllib.request.Request) -> tuple[int, bytes]:
+    """The HTTP status and body. Only a refused connection is retried (the server may not
+    listen yet), within a deadline."""
     deadline = time.monotonic() + LISTEN_DEADLINE_SECONDS
     while True:
-        request = urllib.request.Request(
-            bot.webhook_url, data=body, method="POST",
-            headers={"Content-Type": "application/json",
-                     "X-Telegram-Bot-Api-Secret-Token": secret})
         try:
             with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
-                return int(response.status)
+                return int(response.status), response.read()
         except urllib.error.HTTPError as exc:
-            return int(exc.code)
+            return int(exc.code), exc.read()
         except urllib.error.URLError as exc:
             refused = isinstance(exc.reason, ConnectionRefusedError)
             if not refused or time.monotonic() >= deadline or bot.exited.is_set():
                 raise
-        time.sleep(0.01)  # port not bound yet: PTB binds it right after setWebhook returns
+        time.sleep(0.01)  # port not bound yet: the bot binds it right after post_init
 
 
 def test_webhook_mode_registers_checks_the_secret_serves_updates_and_stops_cleanly(
         tmp_path: Path) -> None:
-    with HttpBotApi(token=TOKEN) as api, webhook_bot(api, tmp_path) as bot:
-        # 1. The webhook is registered with the secret and the update kinds the bot handles.
-        hook = api.wait_for_call("setWebhook")
-        assert hook.params.get("url") == f"https://bot.example.org{HOOK_PATH}"
-        assert hook.params.get("secret_token") == SECRET
-        assert set(hook.params.get("allowed_updates") or []) >= {
-            "message", "callback_query", "my_chat_member"}
-
-        # 2. A genuine update is accepted and answered.
-        status = post_update(bot, {"update_id": 1, **command(EN_USER, "/start", "en", 1)},
-                             SECRET)
-        assert status == 200
-        api.wait_for_call("sendMessage", to(EN_USER, "Hello, this is"))
-
-        # 3. A forged one (wrong secret) is refused before it reaches any handler.
-        status = post_update(bot, {"update_id": 2, **command(INTRUDER, "/start", "en", 2)},
-                             "not-the-secret")
-        assert status == 403
-
-        # 4. A later genuine update still works (and was handled after the forged one).
-        status = post_update(bot, {"update_id": 3, **command(DA_USER, "/start", "da", 3)},
-                             SECRET)
-        assert status == 200
-        api.wait_for_call("sendMessage", to(DA_USER, "Hej, det er"))
-        assert not [c for c in api.calls if c.chat_id == INTRUDER], "the forged update was served"
-
-        # 5. SIGTERM: a clean exit.
-        code = bot.stop()
+    with HttpBotApi(token=TOKEN) as api:
+        api.fail(Fault("setWebhook", network=True, times=1))
+        with webhook_bot(api, tmp_path) as bot:
+            serve_and_stop(api, bot)
         stderr = bot.stderr
-    assert code == 0, stderr
+        methods = [c.method for c in api.calls]
+    assert bot.proc.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
     assert TOKEN not in stderr and TOKEN.split(":", 1)[1] not in stderr, "the token was logged"
-    methods = [c.method for c in api.calls]
     assert "getUpdates" not in methods, f"polled in webhook mode: {methods}"
-    assert methods.count("setWebhook") == 1, methods
+    retries = [line for line in stderr.splitlines() if "setWebhook: Telegram is not reachable"
+               in line]
+    assert len(retries) == 1, stderr
+
+
+def serve_and_stop(api: HttpBotApi, bot: WebhookBot) -> None:
+    # 1. The webhook is registered with the secret and the update kinds the bot handles,
+    # after one try that found the network down.
+    hook = api.wait_for_call("setWebhook")
+    assert hook.params.get("url") == f"https://bot.example.org{HOOK_PATH}"
+    assert hook.params.get("secret_token") == SECRET
+    assert set(hook.params.get("allowed_updates") or []) >= {
+        "message", "callback_query", "my_chat_member"}
+
+    # 2. A genuine update is accepted and answered.
+    status = post_update(bot, {"update_id": 1, **command(EN_USER, "/start", "en", 1)},
+                         SECRET)
+    assert status == 200
+    api.wait_for_call("sendMessage", to(EN_USER, "Hello, this is"))
+
+    # 3. A forged one (wrong secret) is refused before it reaches any handler.
+    status = post_update(bot, {"update_id": 2, **command(INTRUDER, "/start", "en", 2)},
+                         "not-the-secret")
+    assert status == 403
+
+    # 4. A later genuine update still works (and was handled after the forged one).
+    status = post_update(bot, {"update_id": 3, **command(DA_USER, "/start", "da", 3)},
+                         SECRET)
+    assert status == 200
+    api.wait_for_call("sendMessage", to(DA_USER, "Hej, det er"))
+    assert not [c for c in api.calls if c.chat_id == INTRUDER], "the forged update was served"
+
+    # 5. A body that is not an update is a 400, and the bot goes on.
+    assert post_update(bot, b"{not json", SECRET) == 400
+    for not_an_update in (b'{"message": 5}', b"null", b"[1]", b"{}"):
+        assert post_update(bot, not_an_update, SECRET) == 400, not_an_update
+
+    # 6. /healthz on the same port: database, outbox and Bot API, without the file path.
+    status, health = get_health(bot)
+    assert status == 200, health
+    assert health["ok"] is True
+    assert [c["name"] for c in health["checks"]] == ["database", "outbox", "bot api"]
+    assert all(c["ok"] for c in health["checks"]), health
+    assert "bot.db" not in json.dumps(health)
+
+    # 7. SIGTERM: a clean exit.
+    assert bot.stop() == 0
 
 
 def test_a_refused_webhook_is_one_configuration_line_and_exit_code_2(tmp_path: Path) -> None:

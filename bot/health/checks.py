@@ -28,16 +28,17 @@ class Check:
         return f"{self.name}: {'ok' if self.ok else 'FAIL'} – {self.detail}"
 
 
-async def run_checks(settings: Settings, clock: Clock) -> list[Check]:
-    """Every check in order; only one line when the database cannot be opened at all."""
+async def run_checks(settings: Settings, clock: Clock, show_path: bool = True) -> list[Check]:
+    """Every check in order; only one line when the database cannot be opened at all.
+    show_path=False leaves the database's file path out (for /healthz, reachable from outside)."""
     try:
         db = await Database.open_readonly(settings.database_path)
     except DatabasePathError as exc:
-        return [Check("database", False, str(exc))]
+        return [Check("database", False, str(exc) if show_path else "cannot be opened")]
     now = clock.now()
     try:
         return [
-            await _guarded("database", lambda: _schema(db, settings)),
+            await _guarded("database", lambda: _schema(db, settings, show_path)),
             await _guarded("outbox", lambda: _outbox(OutboxStore(db), now)),
             await _guarded("bot api", lambda: _bot_api(HeartbeatStore(db), now, settings)),
         ]
@@ -52,9 +53,9 @@ async def _guarded(name: str, check: Callable[[], Awaitable[Check]]) -> Check:
         return Check(name, False, f"cannot read the database ({exc})")
 
 
-async def _schema(db: Database, settings: Settings) -> Check:
+async def _schema(db: Database, settings: Settings, show_path: bool) -> Check:
     found, shipped = await db.schema_version(), load_migrations()[-1][0]
-    where = f"{settings.database_path}, schema {found:04d}"
+    where = f"{settings.database_path}, schema {found:04d}" if show_path else f"schema {found:04d}"
     if found == shipped:
         return Check("database", True, f"{where}, as this version ships")
     if found < shipped:

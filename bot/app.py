@@ -1,11 +1,11 @@
-"""Wiring only: builds the PTB Application, opens resources, registers every feature."""
+"""Wiring only: builds the PTB Application, opens resources, and loops over the features
+(bot/features/enabled.py) for their handlers, outbox hooks, start-up steps and sweeps."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-from functools import partial
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -17,18 +17,13 @@ from bot.config import Settings
 from bot.context import AppContext, BotContext, open_app_context
 from bot.dispatch import ChatOrderedProcessor
 from bot.errors import register as register_errors
-from bot.features.care.handlers import register as register_care
-from bot.features.cases.alerts import ALERT_KIND
-from bot.features.cases.handlers import register as register_cases
-from bot.features.citizens.handlers import register as register_citizens
-from bot.features.onboarding.handlers import register as register_onboarding
-from bot.features.privacy.handlers import register as register_privacy
-from bot.features.workspace.handlers import register as register_workspace
+from bot.feature import Feature, Sweep
+from bot.features.citizens import CitizenStore
+from bot.features.enabled import FEATURES
 from bot.health.heartbeat import ApiHeartbeat
 from bot.health.storage import HeartbeatStore
-from bot.outbox import OutboxItem
 from bot.outbox.sender import OutboxSender
-from bot.sweeps import run_sweeps
+from bot.scheduler.sweeps import run_sweeps
 
 log = logging.getLogger(__name__)
 CONSOLE_TOKEN = "1:console-mode-no-telegram-at-all"
@@ -39,7 +34,8 @@ App = Application  # type: ignore[type-arg]
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None,
-                      request: BaseRequest | None = None, background: bool = True) -> App:
+                      request: BaseRequest | None = None, background: bool = True,
+                      features: tuple[Feature, ...] = FEATURES) -> App:
     """The real application; tests and console mode pass a local Bot API as `request`."""
     # Opt in to PTB's coming behaviour (durations as timedelta) instead of a warning per 429.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -59,50 +55,48 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock or SystemClock()
     application.bot_data["background"] = background
-    # Callback handlers of staff and care first: onboarding's catch-all answers the rest.
-    register_citizens(application)
-    register_cases(application, settings.staff_chat_id)
-    register_workspace(application, settings.staff_chat_id)
-    register_privacy(application, settings.staff_chat_id)
-    register_care(application)
-    register_onboarding(application)
+    application.bot_data["features"] = features
+    for feature in features:
+        if feature.handlers is not None:
+            feature.handlers(application, settings)
     register_errors(application)
     return application
 
 
 async def open_resources(application: App) -> None:
-    """post_init: database, texts and dialogs, the command menu, the outbox sender, the Bot API
-    heartbeat, sweeps."""
+    """post_init: database, texts, every feature's services and dialogs, the command menu, the
+    outbox sender with the features' hooks, the Bot API heartbeat, sweeps."""
     settings: Settings = application.bot_data["settings"]
-    context = await open_app_context(settings, application.bot_data["clock"])
+    features: tuple[Feature, ...] = application.bot_data["features"]
+    context = await open_app_context(settings, application.bot_data["clock"], features)
     application.bot_data["app"] = context
-    await publish_commands(application.bot, context.texts)
-    await context.staff.bootstrap_admins(settings.admin_ids)
-    await context.topics.check(application.bot)
-    sender = OutboxSender(application.bot, context.outbox, context.citizens, context.clock)
-    sender.on_sent(ALERT_KIND, partial(_alert_sent, context))
-    sender.resolve_topics(partial(context.topics.resolve, application.bot))
+    await publish_commands(application.bot, context.texts, features)
+    sender = OutboxSender(application.bot, context.outbox, context.get(CitizenStore),
+                          context.clock)
+    for feature in features:
+        for kind, hook in feature.on_sent.items():
+            sender.on_sent(kind, hook(context))
+        if feature.on_start is not None:
+            await feature.on_start(context, application.bot, sender)
     application.bot_data["outbox_sender"] = sender
     heartbeat = ApiHeartbeat(application.bot, HeartbeatStore(context.db), context.clock)
     await heartbeat.started()
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
             asyncio.create_task(sender.run(), name="outbox"),
-            asyncio.create_task(run_sweeps({
-                "timers": context.scheduler.fire_due,
-                "onboarding timeouts": context.onboarding.runner.expire_due,
-                "check-in timeouts": context.checkins.runner.expire_due,
-                "case re-alerts": context.alerts.realert_due,
-                "outbox retention": context.outbox.purge_old,
-                "risk decision retention": context.care.forget_old_words,
-                "bot api heartbeat": heartbeat.beat,
-            }, SWEEP_INTERVAL_SECONDS), name="sweeps"),
+            asyncio.create_task(run_sweeps(_sweeps(context, heartbeat), SWEEP_INTERVAL_SECONDS),
+                                name="sweeps"),
         ]
 
 
-async def _alert_sent(context: AppContext, item: OutboxItem, message_id: int) -> None:
-    await context.alerts.delivered(item, message_id)
-    await context.topics.anchor(item, message_id)
+def _sweeps(context: AppContext, heartbeat: ApiHeartbeat) -> dict[str, Sweep]:
+    """The shared ones (timers, outbox retention, heartbeat) and every feature's own."""
+    sweeps: dict[str, Sweep] = {"timers": context.scheduler.fire_due,
+                                "outbox retention": context.outbox.purge_old}
+    for feature in context.features:
+        sweeps.update({name: make(context) for name, make in feature.sweeps.items()})
+    sweeps["bot api heartbeat"] = heartbeat.beat
+    return sweeps
 
 
 async def close_resources(application: App) -> None:

@@ -1,28 +1,37 @@
-"""The command menu Telegram shows beside the text field, per language."""
+"""The citizens' commands, from the features' declarations: Telegram's command menu per
+language, and the /help text."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ExtBot
 
-from bot.i18n import N_, Texts
+from bot.feature import Command, Feature
+from bot.i18n import N_, Texts, Translator
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Start or see the welcome again")),
-    ("menu", N_("See and change your choices")),
-    ("help", N_("What I can do")),
-    ("human", N_("Talk to a person from the job centre")),
-    ("language", N_("Dansk or English")),
-    ("mydata", N_("What we store about you")),
-    ("stop", N_("Withdraw all consents, stop messages")),
-    ("delete", N_("Erase everything about you")),
-)
+HELP_INTRO = N_("I am the job centre's assistant. Contact through me is voluntary and has no "
+                "effect on your benefits.")
+HELP_LINE = "/{name} – {text}"
+HELP_START = N_("You can always write /start to see the welcome again.")
 
 
-async def publish_commands(bot: ExtBot[None], texts: Texts) -> None:
+def commands_of(features: Iterable[Feature]) -> list[Command]:
+    return sorted((c for f in features for c in f.commands), key=lambda c: c.position)
+
+
+def help_text(features: Iterable[Feature], _: Translator) -> str:
+    lines = [HELP_LINE.format(name=c.name, text=_(c.help))
+             for c in commands_of(features) if c.help]
+    return "\n\n".join((_(HELP_INTRO), "\n".join(lines), _(HELP_START)))
+
+
+async def publish_commands(bot: ExtBot[None], texts: Texts, features: Iterable[Feature]) -> None:
     """One list per language, plus the default language for everyone else."""
     scope = BotCommandScopeAllPrivateChats()
+    commands = commands_of(features)
     for locale in (*texts.locales, None):
         _ = texts.get(locale)
-        commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
-        await bot.set_my_commands(commands, scope=scope, language_code=locale)
+        await bot.set_my_commands([BotCommand(c.name, _(c.menu)) for c in commands],
+                                  scope=scope, language_code=locale)

@@ -2,69 +2,100 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
-from bot import PROJECT_ROOT
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
-from bot.engine import load_dialog
+from bot.engine.router import DialogRouter
 from bot.engine.storage import SessionStore
-from bot.features.audit import AuditLog
-from bot.features.audit.storage import AuditStore
-from bot.features.care.helplines import Helplines, load_helplines
-from bot.features.care.service import CareService
-from bot.features.care.storage import DecisionStore
-from bot.features.cases import Case, CaseService, CaseStore
-from bot.features.cases.alerts import CaseAlerts
-from bot.features.cases.hours import OfficeHours
-from bot.features.checkin.service import CheckinService
-from bot.features.checkin.storage import CheckinStore
-from bot.features.checkin.timing import ContactRules
-from bot.features.citizens import Citizen, CitizenStore
-from bot.features.invites import InviteService
-from bot.features.invites.storage import InviteStore
-from bot.features.onboarding.service import OnboardingService
-from bot.features.privacy import PrivacyService
-from bot.features.privacy.storage import PrivacyStore
-from bot.features.risk.second_opinion import default_assessor
-from bot.features.staff import StaffService
-from bot.features.staff.storage import StaffStore
-from bot.features.workspace.service import WorkspaceService
-from bot.features.workspace.storage import WorkspaceStore
-from bot.features.workspace.topics import Topics
-from bot.i18n import Texts
+from bot.feature import Feature, StaffHeader, StoredData
+from bot.features.cases import Case, CaseService
+from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.i18n import Texts, Translator
 from bot.outbox import Outbox
 from bot.outbox.storage import OutboxStore
 from bot.scheduler import Scheduler
 from bot.scheduler.storage import TimerStore
 
+T = TypeVar("T")
+FIRST_DIALOG = "onboarding"
+"""Where a citizen who is in no dialog yet is: the welcome."""
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AppContext:
+    """The shared infrastructure by name, and each feature's services by type: `get(CaseService)`.
+
+    Services are built from their feature's factory on first `get` (in the order they need one
+    another); `open_app_context` builds them all before the first update, so a bad dialog or
+    lexicon stops the start, not a citizen's message.
+    """
+
     settings: Settings
     db: Database
     clock: Clock
     texts: Texts
-    citizens: CitizenStore
     sessions: SessionStore
-    invites: InviteService
-    privacy: PrivacyService
-    onboarding: OnboardingService
-    cases: CaseService
-    alerts: CaseAlerts
-    care: CareService
-    helplines: Helplines
+    router: DialogRouter
     outbox: Outbox
     scheduler: Scheduler
-    checkins: CheckinService
-    audit: AuditLog
-    staff: StaffService
-    workspace: WorkspaceService
-    topics: Topics
+    features: tuple[Feature, ...]
+    _services: dict[type[Any], Any] = field(default_factory=dict)
+    _building: list[type[Any]] = field(default_factory=list)
+
+    def get(self, kind: type[T]) -> T:
+        found = self._services.get(kind)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        factory = next((f.services[kind] for f in self.features if kind in f.services), None)
+        if factory is None:
+            raise LookupError(f"no feature provides {kind.__name__}")
+        if kind in self._building:
+            chain = " -> ".join(k.__name__ for k in (*self._building, kind))
+            raise RuntimeError(f"services need each other in a circle: {chain}")
+        self._building.append(kind)
+        try:
+            service = self._services[kind] = factory(self)
+        finally:
+            self._building.pop()
+        return service  # type: ignore[no-any-return]
+
+    def build_all(self) -> None:
+        for feature in self.features:
+            for kind in feature.services:
+                self.get(kind)
+
+    async def stored_data(self, citizen_id: int) -> list[StoredData]:
+        """Every feature's part of /mydata, in feature order."""
+        return [await f.my_data(self)(citizen_id) for f in self.features if f.my_data]
+
+    async def erase_parts(self, citizen_id: int) -> list[str]:
+        """Every feature's step before the citizen is deleted; their notes for the audit log."""
+        notes = [await f.erasure(self)(citizen_id) for f in self.features if f.erasure]
+        return [note for note in notes if note]
+
+    async def emit(self, event: str, *payload: Any) -> None:
+        """Every feature listening to the event (bot/events.py), in feature order."""
+        for feature in self.features:
+            listener = feature.listens.get(event)
+            if listener is not None:
+                await listener(self)(*payload)
+
+    async def case_details(self, case: Case) -> list[str]:
+        """Every feature's lines for a case shown with /case."""
+        return [line for f in self.features if f.case_details
+                for line in await f.case_details(self)(case)]
+
+    async def staff_header(self, citizen: Citizen, granted: frozenset[Purpose],
+                           _: Translator) -> list[str]:
+        """Every feature's lines about the citizen in a staff header."""
+        parts: list[StaffHeader] = [f.staff_header(self) for f in self.features
+                                    if f.staff_header]
+        return [line for part in parts for line in await part(citizen, granted, _)]
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -85,7 +116,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     async def citizen_for(self, user_id: int) -> Citizen | None:
         if not getattr(self, "_citizen_known", False):
-            self.remember(await self.app.citizens.by_user(user_id))
+            self.remember(await self.app.get(CitizenStore).by_user(user_id))
         return self._citizen
 
     def remember(self, citizen: Citizen | None) -> None:
@@ -94,69 +125,37 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     async def held_case(self, citizen_id: int) -> Case | None:
         if not getattr(self, "_held_known", False):
-            self._held = await self.app.cases.held(citizen_id)
+            self._held = await self.app.get(CaseService).held(citizen_id)
             self._held_known = True
         return self._held
 
 
-DIALOGS_DIR = PROJECT_ROOT / "dialogs"
-
-
-async def open_app_context(settings: Settings, clock: Clock, texts: Texts | None = None,
+async def open_app_context(settings: Settings, clock: Clock, features: tuple[Feature, ...],
+                           texts: Texts | None = None,
                            db: Database | None = None) -> AppContext:
     """Open the database, load texts and dialogs, and validate it all before the first update."""
-    helplines = load_helplines(settings.help_numbers_file)
     texts = texts or Texts.load(settings.default_locale, settings.timezone,
                                settings.staff_locale)
     db = db or await Database.open(settings.database_path)  # a bad path fails before the model
     try:
-        default_assessor(settings.risk_model)  # lexicons and model now, not on the first message
-        return await _build(settings, clock, texts, db, helplines)
+        return _build(settings, clock, texts, db, features)
     except BaseException:
         await db.close()  # a half-built context must not keep the process alive
         raise
 
 
-async def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
-                 helplines: Helplines) -> AppContext:
-    citizens = CitizenStore(db)
+def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
+           features: tuple[Feature, ...]) -> AppContext:
     sessions = SessionStore(db)
-    invites = InviteService(InviteStore(db), citizens, clock)
-    case_store = CaseStore(db)
-    checkin_store = CheckinStore(db)
-    audit = AuditLog(AuditStore(db), clock)
-    staff = StaffService(StaffStore(db), audit, clock)
-    workspace_store = WorkspaceStore(db)
-    hours = OfficeHours(*settings.consultant_hours, weekends=settings.consultant_weekends,
-                        zone=settings.timezone)
-    cases = CaseService(case_store, hours, settings.realert_after, clock,
-                        staffed=settings.staff_chat_id is not None)
-    outbox = Outbox(OutboxStore(db), clock)
-    alerts = CaseAlerts(cases, citizens, checkin_store, outbox, audit, texts, settings, clock)
-    care = CareService(alerts, texts, default_assessor(settings.risk_model), DecisionStore(db),
-                       clock)
-    privacy = PrivacyService(PrivacyStore(db), citizens, sessions, case_store, checkin_store,
-                             workspace_store,
-                             outbox, audit, clock, settings.staff_chat_id)
-    onboarding = OnboardingService(
-        load_dialog(DIALOGS_DIR / "onboarding.toml"), sessions, citizens, invites, privacy,
-        care, texts, clock, settings.jobcentre_name,
-    )
-    scheduler = Scheduler(TimerStore(db), clock)
-    checkins = CheckinService(
-        load_dialog(DIALOGS_DIR / "checkin.toml"), sessions=sessions, router=onboarding.router,
-        citizens=citizens, store=checkin_store, scheduler=scheduler, outbox=outbox,
-        alerts=alerts, care=care, texts=texts, clock=clock,
-        schedule=settings.checkin_schedule,
-        rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone),
-    )
-    onboarding.consents_saved.append(checkins.ensure_scheduled)
-    workspace = WorkspaceService(
-        workspace_store, cases, staff, citizens, outbox, audit, texts, sessions,
-        onboarding.router, load_dialog(DIALOGS_DIR / "feedback.toml"), clock,
-        settings.staff_chat_id)
-    topics = Topics(workspace_store, citizens, cases, texts.staff,
-                    settings.staff_chat_id)
-    return AppContext(settings, db, clock, texts, citizens, sessions, invites, privacy,
-                      onboarding, cases, alerts, care, helplines, outbox,
-                      scheduler, checkins, audit, staff, workspace, topics)
+    app = AppContext(
+        settings=settings, db=db, clock=clock, texts=texts, sessions=sessions,
+        router=DialogRouter(sessions, FIRST_DIALOG), outbox=Outbox(OutboxStore(db), clock),
+        scheduler=Scheduler(TimerStore(db), clock), features=features)
+    app.build_all()
+    for feature in features:
+        for runner in feature.dialogs(app) if feature.dialogs else ():
+            app.router.add(runner)
+        for kind, handler in feature.timers.items():
+            app.scheduler.handle(kind, handler(app))
+    app.router.check_default()
+    return app

@@ -11,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.features.citizens import CitizenStore
 from bot.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ async def on_error(update: object, context: BotContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     app = context.bot_data.get("app")
     if isinstance(error, Forbidden) and chat is not None and app is not None:
-        if await app.citizens.set_blocked_by_chat(chat.id, app.clock.now()):
+        if await app.get(CitizenStore).set_blocked_by_chat(chat.id, app.clock.now()):
             log.info("update %s: citizen unreachable (403), marked as gone", update_id)
         return
     log.error("update %s failed with %s", update_id, type(error).__name__, exc_info=error)
@@ -33,7 +34,7 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     user = update.effective_user if isinstance(update, Update) else None
     locale = app.texts.locale_for_language_code(user.language_code if user else None)
-    citizen = await app.citizens.by_user(user.id) if user else None
+    citizen = await app.get(CitizenStore).by_user(user.id) if user else None
     _ = app.texts.get(citizen.locale if citizen else locale)
     with contextlib.suppress(TelegramError):
         if isinstance(update, Update) and update.callback_query:

@@ -5,31 +5,36 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Message as TelegramMessage
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
 from bot.engine.runner import Outcome
-from bot.engine.screen import Screen, render, render_button
+from bot.engine.screen import Screen, render
 from bot.i18n import Translator
+from bot.outbox.model import Buttons, Message
 
 log = logging.getLogger(__name__)
 
 
-def keyboard(screen: Screen | None, _: Translator) -> InlineKeyboardMarkup | None:
-    if screen is None or not screen.buttons:
+def inline_markup(rows: Buttons) -> InlineKeyboardMarkup | None:
+    """Rows of (label, callback data) as Telegram's inline keyboard; none for no rows."""
+    if not rows:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(render_button(b, _), callback_data=b.callback_data) for b in row]
-         for row in screen.buttons]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
+                                  for label, data in row] for row in rows])
+
+
+def keyboard(screen: Screen | None, _: Translator) -> InlineKeyboardMarkup | None:
+    return inline_markup(Message.from_screen(screen, _).buttons) if screen else None
 
 
 def compose(outcome: Outcome, _: Translator) -> str:
     """The notice (if any) and the step in one message, so the chat stays calm."""
     parts = [render(outcome.notice, _)] if outcome.notice else []
     if outcome.screen is not None:
-        parts.append(render(outcome.screen.text, _).strip())
+        parts.append(Message.from_screen(outcome.screen, _).text)
     return "\n\n".join(p for p in parts if p)
 
 
@@ -55,12 +60,12 @@ async def send_text(bot: Bot, chat_id: int, text: str,
                                message_thread_id=thread_id)
 
 
-def thread_of(message: Message) -> int | None:
+def thread_of(message: TelegramMessage) -> int | None:
     """The forum topic a message was written in, so an answer lands beside the question."""
     return message.message_thread_id if message.is_topic_message else None
 
 
-async def reply_here(bot: Bot, message: Message, text: str,
+async def reply_here(bot: Bot, message: TelegramMessage, text: str,
                      markup: InlineKeyboardMarkup | None = None) -> None:
     await send_text(bot, message.chat.id, text, markup, thread_id=thread_of(message))
 

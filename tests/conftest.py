@@ -1,4 +1,5 @@
-"""Fixtures: the real Application on a temp SQLite file, driven through the local Bot API."""
+"""Fixtures: the real Application on a temp SQLite file, driven through the local Bot API; and,
+from tests/processes.py, the launchers of `python -m bot` as a real process."""
 
 from __future__ import annotations
 
@@ -14,9 +15,20 @@ import pytest
 from bot.app import App, build_application
 from bot.config import Settings
 from bot.context import AppContext
+from bot.feature import Feature
+from bot.features.enabled import FEATURES
 from bot.transport.local_api import LocalBotApi
 from bot.transport.local_updates import UpdateFactory
 from tests.fakes import FakeClock
+
+# The `python -m bot` process launchers, shared by every test that starts the real process.
+from tests.processes import TOKEN as TOKEN
+from tests.processes import WebhookBot as WebhookBot
+from tests.processes import bot_process as bot_process
+from tests.processes import child_env as child_env
+from tests.processes import run_cli as run_cli
+from tests.processes import start_bot as start_bot
+from tests.processes import webhook_bot as webhook_bot
 
 CITIZEN = 4242
 
@@ -86,10 +98,11 @@ class Harness:
         raise AssertionError(f"no button {label!r} among {self.buttons(user)}")
 
 
-async def start_harness(settings: Settings, clock: FakeClock,
-                        api: LocalBotApi | None = None) -> Harness:
+async def start_harness(settings: Settings, clock: FakeClock, api: LocalBotApi | None = None,
+                        features: tuple[Feature, ...] = FEATURES) -> Harness:
     api = api or LocalBotApi()
-    application = build_application(settings, request=api, clock=clock, background=False)
+    application = build_application(settings, request=api, clock=clock, background=False,
+                                    features=features)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)

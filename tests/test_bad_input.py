@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot.features.citizens import CitizenStore
 from bot.transport.local_api import Fault
 from tests.conftest import CITIZEN, Harness
 
@@ -39,7 +40,7 @@ async def test_forged_callback_data_changes_nothing(bot: Harness, forged: str) -
     assert bot.api.sent(method="answerCallbackQuery")[-1].params["text"].startswith(
         "This button is no longer active")
     assert bot.buttons() == ["Skip"]
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     session = await bot.ctx.sessions.load(citizen.id)
     assert session is not None and session.state == "ask_name"

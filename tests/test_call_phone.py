@@ -13,11 +13,14 @@ import pytest
 
 from bot.config import Settings
 from bot.features.care.phone import parse_phone, phone_from_contact
-from bot.features.staff import Role
-from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
+from bot.features.cases import CaseService
+from bot.features.citizens import CitizenStore
+from bot.features.staff import Role, StaffService
+from bot.features.workspace.service import WorkspaceService
+from tests.conftest import CITIZEN, TOKEN, Harness, bot_process, start_harness, stop_harness
 from tests.fakes import FakeClock
 from tests.http_bot_api import ApiCall, HttpBotApi
-from tests.test_process_e2e import DATE, EN_USER, TOKEN, bot_process, buttons, command, press
+from tests.test_process_e2e import DATE, EN_USER, buttons, command, press
 
 STAFF_CHAT = -100555
 ADMIN, METTE = 11, 21
@@ -29,7 +32,7 @@ STRANGER = 777
 async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
     harness = await start_harness(replace(settings, staff_chat_id=STAFF_CHAT, staff_locale="en",
                                           admin_ids=frozenset({ADMIN})), clock)
-    await harness.ctx.staff.add(METTE, Role.CONSULTANT, ADMIN)
+    await harness.ctx.get(StaffService).add(METTE, Role.CONSULTANT, ADMIN)
     yield harness
     await stop_harness(harness)
 
@@ -68,7 +71,7 @@ async def given_by_contact(bot: Harness) -> int:
     """A call request with the citizen's own number shared; returns the case number."""
     await ask_for_a_call(bot)
     await share_contact(bot, CITIZEN, "4512345678")
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     return case.id
 
 
@@ -117,11 +120,11 @@ async def test_the_own_contact_is_stored_and_the_consultant_sees_it(bot: Harness
     assert await stored_phones(bot) == ["+4512345678"]
     await bot.drain()
     update = bot.api.sent(STAFF_CHAT)[-1]
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     assert update.params["text"] == (
         f"📞 Case #{case_id} – citizen #{citizen.id}: Number to call: +45 12 34 56 78")
-    topic = await bot.ctx.workspace.store.topic(citizen.id)
+    topic = await bot.ctx.get(WorkspaceService).store.topic(citizen.id)
     assert topic is not None and update.params["message_thread_id"] == topic.thread_id
     assert bot.api.sent(STAFF_CHAT, method="copyMessage") == [], "no contact card (Telegram name)"
     await bot.application.process_update(
@@ -160,7 +163,7 @@ async def test_no_number_still_reaches_the_consultant(bot: Harness) -> None:
     assert fine.startswith("That is fine.")
     assert last_markup(bot) == {"remove_keyboard": True}
     assert await stored_phones(bot) == []
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert case.call_window == "a morning (9–12)"
     await bot.drain()
     assert bot.api.texts(STAFF_CHAT)[-1] == (
@@ -204,7 +207,7 @@ async def test_delete_erases_the_number(bot: Harness) -> None:
     await given_by_contact(bot)
     await bot.say("/delete", language_code="en")
     await bot.tap("Yes, delete everything")
-    assert await bot.ctx.citizens.by_user(CITIZEN) is None
+    assert await bot.ctx.get(CitizenStore).by_user(CITIZEN) is None
     assert await stored_phones(bot) == []
 
 
@@ -239,7 +242,7 @@ async def test_the_check_in_asks_for_the_number_and_then_goes_on(bot: Harness) -
     assert step.startswith("Noted: a consultant will call you.")
     assert "Is there anything else you would like to tell us?" in step
     assert bot.buttons() == ["No, that is all"]
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert case.call_window == "an afternoon (12–15)"
     assert await stored_phones(bot) == ["+4512345678"]
 

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings
-from bot.features.cases import CaseLevel
+from bot.features.cases import CaseLevel, CaseService
+from bot.features.cases.alerts import CaseAlerts
+from bot.features.citizens import CitizenStore
 from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
@@ -37,7 +39,7 @@ async def staff_texts(bot: Harness) -> list[str]:
 
 
 async def open_cases(bot: Harness) -> list[tuple[CaseLevel, int | None]]:
-    return [(c.level, c.citizen_id) for c in await bot.ctx.cases.list_open()]
+    return [(c.level, c.citizen_id) for c in await bot.ctx.get(CaseService).list_open()]
 
 
 async def test_urgent_message_gets_help_numbers_a_case_and_a_staff_alert_at_once(
@@ -52,7 +54,7 @@ async def test_urgent_message_gets_help_numbers_a_case_and_a_staff_alert_at_once
     assert "AKUT" in alert and URGENT_TEXT in alert
     assert [b["text"] for b in staffed.api.last_keyboard(STAFF_CHAT)[0]] == [
         "✋ Tag sagen", "↩ Tilbage til botten", "✅ Luk"]
-    citizen = await staffed.ctx.citizens.by_user(CITIZEN)
+    citizen = await staffed.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     assert await open_cases(staffed) == [(CaseLevel.URGENT, citizen.id)]
     assert citizen.first_name is None, "a worrying message is never taken as a dialog answer"
@@ -84,25 +86,26 @@ async def test_unclaimed_urgent_case_is_alerted_again_with_the_on_duty_mention(
         staffed: Harness) -> None:
     await staffed.say(URGENT_TEXT)
     staffed.clock.advance(minutes=9)
-    assert await staffed.ctx.alerts.realert_due() == 0
+    assert await staffed.ctx.get(CaseAlerts).realert_due() == 0
     staffed.clock.advance(minutes=2)
-    assert await staffed.ctx.alerts.realert_due() == 1
+    assert await staffed.ctx.get(CaseAlerts).realert_due() == 1
     assert (await staff_texts(staffed))[-1].endswith("er stadig ikke taget. @vagt")
-    assert await staffed.ctx.alerts.realert_due() == 0, "not every sweep"
+    assert await staffed.ctx.get(CaseAlerts).realert_due() == 0, "not every sweep"
     staffed.clock.advance(minutes=11)
-    assert await staffed.ctx.alerts.realert_due() == 1, "again until claimed"
+    assert await staffed.ctx.get(CaseAlerts).realert_due() == 1, "again until claimed"
 
 
 async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
         staffed: Harness) -> None:
     await staffed.say(URGENT_TEXT)
     await staffed.drain()
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     alert_id = case.alert_message_id
     assert alert_id is not None
     claim = f"case|claim|{case.id}"
     await staffed.application.process_update(staffed.updates.staff_press(
         STAFF_CHAT, CONSULTANT, claim, message_id=alert_id, first_name="Mette"))
+    await staffed.drain()  # the citizen is told through the outbox
     assert staffed.api.texts(CITIZEN)[-1] == (
         "Mette fra jobcentret har set din besked og vender tilbage til dig her.")
     edited = staffed.api.sent(STAFF_CHAT, method="editMessageText")[-1]
@@ -112,22 +115,22 @@ async def test_claim_tells_the_citizen_and_stops_re_alerts_and_close_closes(
     assert staffed.api.texts(STAFF_CHAT)[-1] == (
         f"Sag #{case.id} er taget af Mette. Vil du overtage den?")
     assert staffed.buttons(STAFF_CHAT) == ["🔁 Overtag"]
-    assert (await staffed.ctx.cases.get(case.id)).claimed_by == CONSULTANT  # type: ignore[union-attr]
+    assert (await staffed.ctx.get(CaseService).get(case.id)).claimed_by == CONSULTANT  # type: ignore[union-attr]
     staffed.clock.advance(minutes=30)
-    assert await staffed.ctx.alerts.realert_due() == 0
+    assert await staffed.ctx.get(CaseAlerts).realert_due() == 0
     await staffed.application.process_update(staffed.updates.staff_press(
         STAFF_CHAT, CONSULTANT, f"case|close|{case.id}", message_id=alert_id))
-    assert await staffed.ctx.cases.list_open() == []
+    assert await staffed.ctx.get(CaseService).list_open() == []
 
 
 async def test_citizen_cannot_claim_with_forged_callback_data(staffed: Harness) -> None:
     await staffed.say(URGENT_TEXT)
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     await staffed.application.process_update(
         staffed.updates.press(CITIZEN, f"case|claim|{case.id}"))
     assert staffed.api.sent(method="answerCallbackQuery")[-1].params["text"].startswith(
         "Den knap er ikke længere aktiv")
-    [still] = await staffed.ctx.cases.list_open()
+    [still] = await staffed.ctx.get(CaseService).list_open()
     assert still.claimed_by is None
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.catalog import check_catalogs, extract_template
 from bot.i18n import placeholders
+from bot.i18n.catalog import check_catalogs, extract_template
 
 
 def test_every_msgid_is_translated_in_danish_and_english() -> None:

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.features.cases import CaseLevel
-from bot.features.citizens import Purpose
+from bot.features.cases import CaseLevel, CaseService
+from bot.features.checkin.service import CheckinService
+from bot.features.citizens import CitizenStore, Purpose
 from tests.conftest import CITIZEN, Harness, crash_harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
@@ -41,7 +42,7 @@ async def onboard(bot: Harness, *extra: str, time_of_day: str = "No preference")
     await bot.tap("Skip")
     await bot.tap(time_of_day)
     await bot.tap("English")
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     return citizen.id
 
@@ -80,7 +81,7 @@ async def test_consenting_arms_the_first_check_in_two_days_after_joining(bot: Ha
 async def test_no_consent_no_check_ins(bot: Harness) -> None:
     await bot.say("/start", language_code="en")
     await bot.tap("No thanks")
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None and await due_at(bot, citizen.id) is None
 
 
@@ -98,7 +99,7 @@ async def test_a_whole_check_in_with_free_text_and_a_call_request(bot: Harness) 
     assert last.startswith("Noted: a consultant will call you.")
     [end] = await bot.tap("No, that is all")
     assert end.startswith("Thank you for taking the time.")
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.REQUEST and case.call_window == "en eftermiddag (12–15)"
     await bot.drain()
     assert "Vil gerne ringes op: en eftermiddag (12–15)" in "\n".join(bot.api.texts(STAFF_CHAT))
@@ -113,7 +114,7 @@ async def test_hard_gets_a_caring_word_and_the_offer_of_a_talk(bot: Harness) -> 
     assert bot.buttons() == ["Yes, I would like that", "Not now"]
     [job] = await bot.tap("Yes, I would like that")
     assert job.startswith("Thank you. How is the job search going?")
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.CONCERN
     await bot.drain()
     assert "Borgeren har det svært lige nu" in "\n".join(bot.api.texts(STAFF_CHAT))
@@ -125,7 +126,7 @@ async def test_hard_and_not_now_goes_on_without_a_case(bot: Harness) -> None:
     await bot.tap("Hard")
     [job] = await bot.tap("Not now")
     assert job.startswith("Thank you. How is the job search going?")
-    assert await bot.ctx.cases.list_open() == []
+    assert await bot.ctx.get(CaseService).list_open() == []
 
 
 async def test_found_work_ends_contact_or_keeps_only_webinar_news(bot: Harness) -> None:
@@ -135,7 +136,7 @@ async def test_found_work_ends_contact_or_keeps_only_webinar_news(bot: Harness) 
     [found] = await bot.tap("I have found work or education")
     assert found.startswith("Congratulations")
     await bot.tap("Keep the webinar news")
-    consents = await bot.ctx.citizens.consents(citizen_id)
+    consents = await bot.ctx.get(CitizenStore).consents(citizen_id)
     assert {p for p, r in consents.items() if r.granted} == {Purpose.WEBINARS}
     assert await due_at(bot, citizen_id) is None, "check-ins stop"
 
@@ -166,7 +167,7 @@ async def test_after_downtime_an_overdue_check_in_is_sent_once_not_per_missed_sl
     assert len(messages) == 1
     assert await run_timers(bot) == []
     assert await due_at(bot, citizen_id) == (
-        await bot.ctx.citizens.by_id(citizen_id)).joined_at + timedelta(days=56)  # type: ignore[union-attr]
+        await bot.ctx.get(CitizenStore).by_id(citizen_id)).joined_at + timedelta(days=56)  # type: ignore[union-attr]
 
 
 async def test_restart_between_due_and_sent_neither_loses_nor_duplicates(
@@ -220,7 +221,7 @@ async def test_two_unanswered_check_ins_lead_to_one_pause_question(bot: Harness)
     assert noted.startswith("Thank you – noted.")
     bot.clock.advance(days=14)
     assert await run_timers(bot) == [], "paused"
-    status = await bot.ctx.checkins._store.status(citizen_id)
+    status = await bot.ctx.get(CheckinService)._store.status(citizen_id)
     assert status.paused_until == bot.clock.now() - timedelta(days=14) + timedelta(days=30)
 
 
@@ -289,28 +290,28 @@ async def test_typing_at_a_buttons_step_reaches_a_consultant_and_moves_on(
 async def test_who5_good_wellbeing_goes_straight_on(bot: Harness) -> None:
     [reply] = await who5_checkin(bot, ["Most of the time"] * 5)
     assert reply.startswith("Is there anything else")
-    assert await bot.ctx.cases.list_open() == []
+    assert await bot.ctx.get(CaseService).list_open() == []
 
 
 async def test_who5_poor_wellbeing_opens_a_concern_case_and_offers_a_talk(
         bot: Harness) -> None:
     [offer] = await who5_checkin(bot, ["Most of the time"] * 4 + ["Some of the time"])
     assert "Would you like to talk with a consultant about it?" in offer
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.CONCERN
     await bot.drain()
     assert "WHO-5: 17/25 (68 %)" in bot.api.texts(STAFF_CHAT)[-1]
     await bot.tap("Yes, I would like that")
     await bot.drain()
     assert "vil gerne tale med en rådgiver" in bot.api.texts(STAFF_CHAT)[-1]
-    assert len(await bot.ctx.cases.list_open()) == 1
+    assert len(await bot.ctx.get(CaseService).list_open()) == 1
 
 
 async def test_who5_very_low_opens_a_high_case_and_suggests_the_gp(bot: Harness) -> None:
     [reply] = await who5_checkin(bot, ["Some of the time"] * 5)
     assert "your own doctor (egen læge)" in reply
     assert "depression" not in reply.lower(), "never a diagnosis"
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.HIGH
     await bot.drain()
     assert "WHO-5: 5/25 (20 %)" in bot.api.texts(STAFF_CHAT)[-1]

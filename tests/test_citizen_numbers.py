@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from bot.db import Database, load_migrations
+from bot.features.audit import AuditLog
+from bot.features.citizens import CitizenStore
 from tests.conftest import Harness
 
 NOW = "2026-12-06T10:00:00+00:00"
@@ -14,18 +16,18 @@ NOW = "2026-12-06T10:00:00+00:00"
 
 async def test_an_erased_citizens_number_and_audit_trail_stay_theirs(bot: Harness) -> None:
     await bot.say("/start", user=501, language_code="en")
-    first = await bot.ctx.citizens.by_user(501)
+    first = await bot.ctx.get(CitizenStore).by_user(501)
     assert first is not None
     await bot.say("/delete", user=501, language_code="en")
     await bot.tap("Yes, delete everything", user=501)
-    erased_trail = [e.action for e in await bot.ctx.audit.for_citizen(first.id)]
+    erased_trail = [e.action for e in await bot.ctx.get(AuditLog).for_citizen(first.id)]
     assert erased_trail == ["erased"]
 
     await bot.say("/start", user=502, language_code="en")
-    second = await bot.ctx.citizens.by_user(502)
+    second = await bot.ctx.get(CitizenStore).by_user(502)
     assert second is not None and second.id > first.id, "the erased number is not reused"
-    assert await bot.ctx.audit.for_citizen(second.id) == []
-    assert [e.action for e in await bot.ctx.audit.for_citizen(first.id)] == erased_trail
+    assert await bot.ctx.get(AuditLog).for_citizen(second.id) == []
+    assert [e.action for e in await bot.ctx.get(AuditLog).for_citizen(first.id)] == erased_trail
     [data] = await bot.say("/mydata", user=502, language_code="en")
     assert "Job centre staff who looked at your data here" not in data
 

@@ -22,23 +22,9 @@ import pytest
 from bot.config import Settings
 from bot.db import load_migrations
 from bot.transport.console import run_console
+from tests.conftest import TOKEN, child_env, run_cli, start_bot
 from tests.fakes import FakeClock
 from tests.http_bot_api import HttpBotApi
-
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456:TESTTOKENxxxxxxxxxxxxxxxxxxxx"
-
-
-def run_cli(tmp_path: Path, *args: str, stdin: str = "", **env: str
-            ) -> subprocess.CompletedProcess[str]:
-    """`python -m bot *args` in tmp_path, configured only by `env` (none of this shell's)."""
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("BOT_", "DATABASE", "STAFF_", "ALLOW_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=tmp_path, capture_output=True, text=True,
-        env={**clean, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "t.db"), **env},
-        input=stdin, timeout=60, check=False,
-    )
 
 
 def test_wrong_setting_exits_2_with_one_line_naming_it(tmp_path: Path) -> None:
@@ -96,12 +82,7 @@ async def test_console_shows_buttons_as_numbers_and_a_number_presses_it(
 
 
 def test_no_arguments_and_no_token_runs_console_mode_on_data_bot_db(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, input="/start\n2\n/quit\n",
-        capture_output=True, text=True, timeout=60, check=False,
-        env={**clean, "PYTHONPATH": str(ROOT), "DEFAULT_LOCALE": "en"},
-    )
+    result = run_cli(tmp_path, stdin="/start\n2\n/quit\n", database=False, DEFAULT_LOCALE="en")
     assert result.returncode == 0, result.stderr
     assert "Console mode" in result.stdout
     assert "bot: Hello, this is Jobcentret." in result.stdout
@@ -189,12 +170,10 @@ def _read_until(stream: IO[bytes], marker: bytes, timeout: float = 30.0) -> byte
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_in_the_console_exits_at_once_without_a_traceback(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE"))}
-    env = {**clean, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "t.db"),
-           "DEFAULT_LOCALE": "en"}
+    env = child_env(tmp_path / "t.db", DEFAULT_LOCALE="en")
     with open(tmp_path / "stderr.log", "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=tmp_path, env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+        proc = start_bot(tmp_path, env, "console", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=err)
     assert proc.stdin is not None and proc.stdout is not None
     try:
         proc.stdin.write(b"/start\n")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.features.citizens import Purpose
+from bot.features.citizens import CitizenStore, Purpose
+from bot.features.invites import InviteService
+from bot.features.onboarding.service import OnboardingService
 from tests.conftest import CITIZEN, Harness
 
 
@@ -51,9 +53,9 @@ async def test_the_language_picker_from_the_menu_offers_no_skip(bot: Harness) ->
     assert bot.buttons() == ["Dansk", "English"]
     await bot.application.process_update(
         bot.updates.press(CITIZEN, "onboarding|ask_language|skip"))
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
-    session = await bot.ctx.onboarding.runner.session(citizen.id)
+    session = await bot.ctx.get(OnboardingService).runner.session(citizen.id)
     assert session is not None and session.state == "ask_language", "a hidden button is stale"
 
 
@@ -80,9 +82,9 @@ async def test_stop_withdraws_every_consent_and_confirms(bot: Harness) -> None:
     await onboard(bot)
     [reply] = await bot.say("/stop")
     assert "withdrawn all your consents" in reply and "no effect on your benefits" in reply
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
-    consents = await bot.ctx.citizens.consents(citizen.id)
+    consents = await bot.ctx.get(CitizenStore).consents(citizen.id)
     assert set(consents) == set(Purpose) and not any(r.granted for r in consents.values())
 
 
@@ -92,16 +94,16 @@ async def test_delete_asks_first_and_keeping_is_possible(bot: Harness) -> None:
     assert "cannot be undone" in question
     [menu] = await bot.tap("No, keep my data")
     assert "Name: Zorana" in menu
-    assert await bot.ctx.citizens.by_user(CITIZEN) is not None
+    assert await bot.ctx.get(CitizenStore).by_user(CITIZEN) is not None
 
 
 async def test_delete_leaves_no_row_with_the_citizens_data_in_any_table(bot: Harness) -> None:
     other = CITIZEN + 1
     await onboard(bot, user=other, name="Bodil")
-    [invite] = await bot.ctx.invites.create(1, "nyledige-2026-11")
+    [invite] = await bot.ctx.get(InviteService).create(1, "nyledige-2026-11")
     await bot.say(f"/start {invite.code}", language_code="en")
     await onboard(bot)
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None and citizen.invite_label == "nyledige-2026-11"
 
     await bot.say("/delete")
@@ -117,7 +119,7 @@ async def test_delete_leaves_no_row_with_the_citizens_data_in_any_table(bot: Har
             assert not values & needles, f"{table} still holds {values & needles}"
             if "citizen_id" in row.keys():  # noqa: SIM118 - sqlite3.Row has no __contains__
                 assert row["citizen_id"] != citizen.id, f"{table} still points at the citizen"
-    assert await bot.ctx.citizens.by_user(other) is not None, "others are untouched"
+    assert await bot.ctx.get(CitizenStore).by_user(other) is not None, "others are untouched"
     [again] = await bot.say("/start", language_code="en")
     assert again.startswith("Hello"), "starting again starts from scratch"
 

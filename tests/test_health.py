@@ -23,11 +23,9 @@ from bot.health.heartbeat import ApiHeartbeat
 from bot.health.storage import HeartbeatStore
 from bot.transport.local_api import Fault
 from bot.transport.webhook import web_app
-from tests.conftest import Harness
+from tests.conftest import TOKEN, Harness, bot_process, run_cli
 from tests.fakes import FakeClock
 from tests.http_bot_api import HttpBotApi
-from tests.test_cli import run_cli
-from tests.test_process_e2e import TOKEN, bot_process
 
 SHIPPED = load_migrations()[-1][0]
 WITH_TOKEN = {"BOT_TOKEN": TOKEN, "ALLOW_NO_STAFF_CHAT": "1"}

@@ -12,18 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli_invite
+from bot.cli.invite import InviteUsageError, create_invites
 from bot.config import Settings
-from bot.features.invites import Redemption, deep_link
-from tests.conftest import CITIZEN, Harness
-from tests.test_cli import AS_ROOT, run_cli
+from bot.features.citizens import CitizenStore
+from bot.features.invites import InviteService, Redemption, deep_link
+from tests.conftest import CITIZEN, Harness, run_cli
+from tests.test_cli import AS_ROOT
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 async def test_invite_codes_are_random_valid_payloads_without_personal_data(
         bot: Harness) -> None:
-    invites = await bot.ctx.invites.create(50, "nyledige-2026-11")
+    invites = await bot.ctx.get(InviteService).create(50, "nyledige-2026-11")
     codes = [i.code for i in invites]
     assert len(set(codes)) == 50
     assert all(PAYLOAD.match(c) and len(c) >= 20 for c in codes)
@@ -31,10 +32,10 @@ async def test_invite_codes_are_random_valid_payloads_without_personal_data(
 
 
 async def test_used_code_stores_the_label_on_the_citizen(bot: Harness) -> None:
-    [invite] = await bot.ctx.invites.create(1, "nyledige-2026-11")
+    [invite] = await bot.ctx.get(InviteService).create(1, "nyledige-2026-11")
     [greeting] = await bot.say(f"/start {invite.code}", language_code="da")
     assert greeting.startswith("Hej, det er")
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None and citizen.invite_label == "nyledige-2026-11"
 
 
@@ -46,20 +47,20 @@ async def test_unknown_or_malformed_code_works_as_plain_start_and_is_logged(
     assert greeting.startswith("Hej, det er")
     assert any("payload" in r.getMessage() for r in caplog.records)
     assert payload not in caplog.text, "the full code is never logged"
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None and citizen.invite_label is None
 
 
 async def test_reused_code_does_not_move_the_label_to_someone_else(bot: Harness) -> None:
-    [invite] = await bot.ctx.invites.create(1, "brev-uge-48")
+    [invite] = await bot.ctx.get(InviteService).create(1, "brev-uge-48")
     await bot.say(f"/start {invite.code}")
     other = CITIZEN + 7
     await bot.say(f"/start {invite.code}", user=other)
-    first = await bot.ctx.citizens.by_user(CITIZEN)
-    second = await bot.ctx.citizens.by_user(other)
+    first = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
+    second = await bot.ctx.get(CitizenStore).by_user(other)
     assert first is not None and first.invite_label == "brev-uge-48"
     assert second is not None and second.invite_label is None
-    assert await bot.ctx.invites.redeem(invite.code, second.id) == Redemption.REUSED
+    assert await bot.ctx.get(InviteService).redeem(invite.code, second.id) == Redemption.REUSED
 
 
 # `python -m bot invite` (issue 9, point 6): a bad argument is one "invite: ..." line, exit 2,
@@ -135,7 +136,7 @@ def test_invite_takes_the_codes_back_if_the_csv_cannot_be_put_in_place(
     monkeypatch.setattr(os, "replace", replace)
     out = tmp_path / "invites.csv"
     settings = Settings(database_path=tmp_path / "t.db", bot_username="jc_test_bot")
-    with pytest.raises(cli_invite.InviteUsageError, match="No space left on device"):
-        asyncio.run(cli_invite.create_invites(settings, 3, "x", None, out))
+    with pytest.raises(InviteUsageError, match="No space left on device"):
+        asyncio.run(create_invites(settings, 3, "x", None, out))
     assert _stored_codes(tmp_path / "t.db") == set()
     assert [p.name for p in tmp_path.iterdir() if p.suffix in {".csv", ".tmp"}] == []

@@ -15,8 +15,9 @@ import pytest
 from telegram import Update
 
 from bot.log_privacy import PrivacyFilter
+from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import ApiCall, HttpBotApi
-from tests.test_process_e2e import DATE, TOKEN, bot_process, buttons, command, press, to
+from tests.test_process_e2e import DATE, buttons, command, press, to
 
 USER = 5101
 NAME = "Zyxwquartz"

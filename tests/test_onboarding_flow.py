@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.features.citizens import Purpose
+from bot.features.citizens import CitizenStore, Purpose
+from bot.features.onboarding.service import OnboardingService
 from tests.conftest import CITIZEN, Harness
 
 
@@ -43,23 +44,23 @@ async def test_consents_are_toggled_in_place_and_saved_with_time_and_version(
     bot.clock.advance(minutes=3)
     [next_step] = await bot.tap("Save my choices")
     assert "What would you like us to call you?" in next_step
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
-    consents = await bot.ctx.citizens.consents(citizen.id)
+    consents = await bot.ctx.get(CitizenStore).consents(citizen.id)
     assert {p for p, r in consents.items() if r.granted} == {Purpose.CHECKINS, Purpose.WEBINARS}
     assert {r.recorded_at for r in consents.values()} == {bot.clock.now()}
-    version = bot.ctx.onboarding.consent_text_version("en")
+    version = bot.ctx.get(OnboardingService).consent_text_version("en")
     assert {r.text_version for r in consents.values()} == {version}
-    assert version != bot.ctx.onboarding.consent_text_version("da")
+    assert version != bot.ctx.get(OnboardingService).consent_text_version("da")
 
 
 async def test_no_to_all_is_one_tap_and_respected(bot: Harness) -> None:
     await bot.say("/start", language_code="en")
     [reply] = await bot.tap("No thanks")
     assert "completely fine" in reply and "no effect on your benefits" in reply
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
-    consents = await bot.ctx.citizens.consents(citizen.id)
+    consents = await bot.ctx.get(CitizenStore).consents(citizen.id)
     assert set(consents) == set(Purpose)
     assert not any(r.granted for r in consents.values())
     [hint] = await bot.say("hello?")
@@ -119,7 +120,7 @@ async def test_too_long_name_gets_a_clear_answer_and_the_step_again(bot: Harness
     [reply] = await bot.say("x" * 5000)
     assert "at most 64 characters" in reply
     assert bot.buttons() == ["Skip"]
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None and citizen.first_name is None
 
 

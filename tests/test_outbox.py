@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from bot.config import Settings
+from bot.features.citizens import CitizenStore
 from bot.outbox import Priority
 from bot.outbox.model import Message, Status
 from bot.transport.local_api import Fault
@@ -71,7 +72,7 @@ async def test_retry_after_holds_that_chat_only_for_exactly_that_long(bot: Harne
 
 async def test_403_marks_the_citizen_gone_and_drops_their_queue(bot: Harness) -> None:
     await bot.say("/start")
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     bot.api.fail(Fault("sendMessage", chat_id=CITIZEN, status=403))
     first = await queue(bot, CITIZEN, "one", citizen_id=citizen.id)
@@ -81,7 +82,7 @@ async def test_403_marks_the_citizen_gone_and_drops_their_queue(bot: Harness) ->
     store = bot.ctx.outbox.store
     assert [(await store.get(first)).status, (await store.get(second)).status] == [  # type: ignore[union-attr]
         Status.FAILED, Status.CANCELLED]
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None and not citizen.reachable
 
 

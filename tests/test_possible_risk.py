@@ -14,10 +14,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-import bot.context
-from bot.cli_risk import review_lines
+import bot.features.care
+from bot.cli.risk import review_lines
 from bot.config import Settings
-from bot.features.cases import CaseLevel
+from bot.features.care.service import CareService
+from bot.features.cases import CaseLevel, CaseService
+from bot.features.cases.alerts import CaseAlerts
+from bot.features.privacy import PrivacyService
 from bot.features.risk import default_classifier
 from bot.features.risk.head import Head
 from bot.features.risk.second_opinion import RiskAssessor, SecondOpinion
@@ -59,7 +62,7 @@ def stand_in_head() -> Head:
 def embedder(monkeypatch: pytest.MonkeyPatch) -> KeywordEmbedder:
     stand_in = KeywordEmbedder()
     assessor = RiskAssessor(default_classifier(), SecondOpinion(stand_in, stand_in_head()))
-    monkeypatch.setattr(bot.context, "default_assessor", lambda model=True: assessor)
+    monkeypatch.setattr(bot.features.care, "default_assessor", lambda model=True: assessor)
     return stand_in
 
 
@@ -89,14 +92,15 @@ async def test_possible_risk_gets_the_numbers_a_direct_question_and_an_urgent_la
     assert "I may be reading you wrong" in safety
     assert question == "May I ask you directly: are you thinking about ending your life?"
     assert staffed.buttons() == ["Yes", "No"], "two buttons, the first means yes"
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.POSSIBLE
     [queued] = await staffed.ctx.outbox.store.ready(staffed.clock.now())
     assert queued.chat_id == STAFF_CHAT and queued.priority == Priority.URGENT_ALERT
     [alert] = await staff_texts(staffed)
     assert "MULIG RISIKO" in alert and DOUBT in alert
     staffed.clock.advance(minutes=11)
-    assert await staffed.ctx.alerts.realert_due() == 1, "re-alerted like urgent while unclaimed"
+    realerted = await staffed.ctx.get(CaseAlerts).realert_due()
+    assert realerted == 1, "re-alerted like urgent while unclaimed"
 
 
 async def test_yes_raises_the_case_to_urgent_and_alerts_again(staffed: Harness) -> None:
@@ -104,7 +108,7 @@ async def test_yes_raises_the_case_to_urgent_and_alerts_again(staffed: Harness) 
     await staffed.drain()
     [answer] = await staffed.tap("Yes", language_code="en")
     assert "I have asked a person from the job centre" in answer and "112" in answer
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.URGENT
     alerts = await staff_texts(staffed)
     assert len(alerts) == 2 and "AKUT" in alerts[-1] and "JA" in alerts[-1]
@@ -117,22 +121,22 @@ async def test_no_keeps_a_concern_case_for_today_and_a_second_tap_is_thanked(
     data = staffed.button_data("No")
     [answer] = await staffed.tap("No", language_code="en")
     assert answer.startswith("Thank you for answering")
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.CONCERN
     staffed.clock.advance(minutes=30)
-    assert await staffed.ctx.alerts.realert_due() == 0, "no more urgent re-alerts"
+    assert await staffed.ctx.get(CaseAlerts).realert_due() == 0, "no more urgent re-alerts"
     assert "nej" in (await staff_texts(staffed))[-1]
     await staffed.application.process_update(staffed.updates.press(CITIZEN, data,
                                                                    language_code="en"))
     assert staffed.api.texts(CITIZEN)[-1].startswith("Thank you – I have your answer already")
-    [still] = await staffed.ctx.cases.list_open()
+    [still] = await staffed.ctx.get(CaseService).list_open()
     assert still.level is CaseLevel.CONCERN
 
 
 async def test_the_model_never_lowers_what_the_rules_call_urgent(staffed: Harness) -> None:
     [reply] = await staffed.say("I took all my pills an hour ago", language_code="en")
     assert "112" in reply
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     assert case.level is CaseLevel.URGENT
 
 
@@ -152,7 +156,7 @@ async def test_possible_risk_is_answered_even_while_a_consultant_holds_the_chat(
         staffed: Harness) -> None:
     await staffed.say("/human", language_code="en")
     await staffed.drain()
-    [case] = await staffed.ctx.cases.list_open()
+    [case] = await staffed.ctx.get(CaseService).list_open()
     await staffed.application.process_update(staffed.updates.staff_press(
         STAFF_CHAT, CONSULTANT, f"case|claim|{case.id}", message_id=1))
     assert "everything" not in " ".join(await staffed.say("everything is fine", language_code="en"))
@@ -171,7 +175,7 @@ async def test_each_decision_is_written_to_the_case_and_marks_reach_the_review(
     assert possible["score"] > 0.9 and possible["message"] == DOUBT
     assert urgent["level"] == "urgent" and urgent["decider"] == "rule"
     assert urgent["rule"].startswith("en:") and urgent["score"] is None, "rules decide urgent"
-    first, second = sorted(c.id for c in await staffed.ctx.cases.list_open())
+    first, second = sorted(c.id for c in await staffed.ctx.get(CaseService).list_open())
     assert "fejlagtigt markeret" in await staff_says(staffed, f"/wrongflag {first}")
     assert "overset" in await staff_says(staffed, f"/missed {second}")
     assert (await staff_says(staffed, "/missed")).startswith("Brug: /wrongflag")
@@ -184,13 +188,13 @@ async def test_the_words_go_with_the_citizen_and_after_retention(
         staffed: Harness, settings: Settings) -> None:
     await staffed.say(DOUBT, language_code="en")
     await staffed.say("I want to kill myself", language_code="en", user=CITIZEN + 1)
-    first, second = sorted(await staffed.ctx.cases.list_open(), key=lambda c: c.id)
-    await staffed.ctx.privacy.erase(first.citizen_id, "")  # type: ignore[arg-type]
-    await staffed.ctx.cases.close(second.id)
+    first, second = sorted(await staffed.ctx.get(CaseService).list_open(), key=lambda c: c.id)
+    await staffed.ctx.get(PrivacyService).erase(first.citizen_id)  # type: ignore[arg-type]
+    await staffed.ctx.get(CaseService).close(second.id)
     staffed.clock.advance(days=89)
-    assert await staffed.ctx.care.forget_old_words() == 0
+    assert await staffed.ctx.get(CareService).forget_old_words() == 0
     staffed.clock.advance(days=2)
-    assert await staffed.ctx.care.forget_old_words() == 1
+    assert await staffed.ctx.get(CareService).forget_old_words() == 1
     rows = await staffed.ctx.db.fetch_all("SELECT message, level FROM risk_decisions")
     assert [r["message"] for r in rows] == [None, None]
     assert {r["level"] for r in rows} == {"possible", "urgent"}, "the decision itself stays"

@@ -6,87 +6,22 @@ exit on SIGTERM, and the database left behind.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import ApiCall, Fault, HttpBotApi
 
-ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "123456:TESTTOKENxxxxxxxxxxxxxxxxxxxx"
 EN_USER = 5001
 DA_USER = 5002
 DATE = 1_764_000_000
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-@dataclass
-class BotProcess:
-    proc: subprocess.Popen[bytes]
-    stderr_path: Path
-    exited: threading.Event
-
-    @property
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self, timeout: float = 20.0) -> int:
-        """SIGTERM, as a process manager would send, and the exit code."""
-        self.proc.send_signal(signal.SIGTERM)
-        assert self.exited.wait(timeout), f"no exit {timeout} s after SIGTERM:\n{self.stderr}"
-        assert self.proc.returncode is not None
-        return self.proc.returncode
-
-
-@contextmanager
-def bot_process(api: HttpBotApi, tmp_path: Path, **extra_env: str) -> Iterator[BotProcess]:
-    """`python -m bot` in an empty directory, configured only by its environment."""
-    workdir = tmp_path / "run"
-    workdir.mkdir()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONUNBUFFERED": "1",
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_BASE_URL": api.base_url,
-        "BOT_API_FILE_URL": api.file_url,
-        "DATABASE_PATH": str(tmp_path / "bot.db"),
-        "LOG_LEVEL": "INFO",
-        "ALLOW_NO_STAFF_CHAT": "1",  # tests that need staff set STAFF_CHAT_ID
-        **extra_env,
-    }
-    stderr_path = tmp_path / "stderr.log"
-    with (open(tmp_path / "stdout.log", "wb") as out, open(stderr_path, "wb") as err):
-        proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-    exited = threading.Event()
-
-    def watch() -> None:
-        code = proc.wait()
-        exited.set()
-        api.abort(f"bot process exited with code {code}")
-
-    threading.Thread(target=watch, name="bot-process-watch", daemon=True).start()
-    try:
-        yield BotProcess(proc, stderr_path, exited)
-    except Exception as exc:
-        exc.add_note(f"bot stderr:\n{stderr_path.read_text(errors='replace')}")
-        raise
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        exited.wait(10)
 
 
 # Updates as Telegram would deliver them --------------------------------------------------------

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.features.risk.second_opinion import default_assessor
+from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import HttpBotApi
-from tests.test_process_e2e import EN_USER, TOKEN, bot_process, buttons, press
+from tests.test_process_e2e import EN_USER, buttons, press
 from tests.test_process_staff_e2e import ADMIN, STAFF_CHAT, citizen_text
 
 OVERDOSE = "I took a lot of pills and I don't care anymore"

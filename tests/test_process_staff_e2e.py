@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import HttpBotApi
-from tests.test_process_e2e import DATE, EN_USER, TOKEN, bot_process, buttons, press
+from tests.test_process_e2e import DATE, EN_USER, buttons, press
 
 STAFF_CHAT = -1001234567890
 ADMIN = 9001

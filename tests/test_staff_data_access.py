@@ -10,7 +10,11 @@ from dataclasses import replace
 import pytest
 
 from bot.config import Settings
-from bot.features.staff import Role
+from bot.features.audit import AuditLog
+from bot.features.cases import CaseService
+from bot.features.citizens import CitizenStore
+from bot.features.staff import Role, StaffService
+from bot.features.workspace.service import WorkspaceService
 from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
 
@@ -22,7 +26,7 @@ ADMIN, METTE = 11, 21
 async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
     harness = await start_harness(
         replace(settings, staff_chat_id=STAFF_CHAT, admin_ids=frozenset({ADMIN})), clock)
-    await harness.ctx.staff.add(METTE, Role.CONSULTANT, ADMIN)
+    await harness.ctx.get(StaffService).add(METTE, Role.CONSULTANT, ADMIN)
     yield harness
     await stop_harness(harness)
 
@@ -36,8 +40,8 @@ async def open_case(bot: Harness) -> tuple[int, int]:
     await bot.say("Anna")
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
-    topic = await bot.ctx.workspace.store.topic(case.citizen_id or 0)
+    [case] = await bot.ctx.get(CaseService).list_open()
+    topic = await bot.ctx.get(WorkspaceService).store.topic(case.citizen_id or 0)
     assert topic is not None and topic.thread_id is not None
     return case.id, topic.thread_id
 
@@ -56,7 +60,7 @@ async def test_a_consultant_sees_what_the_citizen_sees_and_the_citizen_sees_the_
     assert answer.params["message_thread_id"] == thread, "answered in the topic it was asked in"
     assert answer.params["text"].startswith(f"Sag #{case_id}")
     assert "Navn: Anna" in answer.params["text"]
-    [entry] = [e for e in await bot.ctx.audit.for_citizen(await citizen_no(bot))
+    [entry] = [e for e in await bot.ctx.get(AuditLog).for_citizen(await citizen_no(bot))
                if e.action == "data_looked_up"]
     assert entry.actor == f"staff:{METTE}"
     [mydata] = await bot.say("/mydata", language_code="en")
@@ -112,6 +116,6 @@ async def test_staff_locale_sets_the_language_of_the_staff_chat(
 
 
 async def citizen_no(bot: Harness) -> int:
-    citizen = await bot.ctx.citizens.by_user(CITIZEN)
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     return citizen.id

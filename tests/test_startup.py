@@ -11,9 +11,8 @@ from telegram.error import InvalidToken
 from bot.config import Settings
 from bot.transport.local_api import Fault, LocalBotApi
 from bot.transport.telegram import wait_for_telegram
+from tests.conftest import bot_process, run_cli
 from tests.http_bot_api import HttpBotApi
-from tests.test_cli import run_cli
-from tests.test_process_e2e import bot_process
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

@@ -9,31 +9,24 @@ update, answers GET /healthz on the same port, and stops cleanly on SIGTERM.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.transport.local_api import Fault
+from tests.conftest import WebhookBot, webhook_bot
 from tests.http_bot_api import HttpBotApi
 from tests.test_process_e2e import command, to
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:WEBHOOKTOKENxxxxxxxxxxxxxxxxx"
 SECRET = "s3cret-value"
 HOOK_PATH = "/telegram-hook"
+WEBHOOK_URL = f"https://bot.example.org{HOOK_PATH}"  # TLS ends in front
 EN_USER = 6001
 INTRUDER = 6002
 DA_USER = 6003
@@ -43,79 +36,6 @@ LISTEN_DEADLINE_SECONDS = 5.0
 HTTP_TIMEOUT_SECONDS = 5.0
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-@dataclass
-class WebhookBot:
-    proc: subprocess.Popen[bytes]
-    stderr_path: Path
-    exited: threading.Event
-    port: int
-
-    @property
-    def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{HOOK_PATH}"
-
-    @property
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self, timeout: float = 20.0) -> int:
-        """SIGTERM, as a process manager would send, and the exit code."""
-        self.proc.send_signal(signal.SIGTERM)
-        assert self.exited.wait(timeout), f"no exit {timeout} s after SIGTERM:\n{self.stderr}"
-        assert self.proc.returncode is not None
-        return self.proc.returncode
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (the bot binds it on 0.0.0.0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("0.0.0.0", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def webhook_bot(api: HttpBotApi, tmp_path: Path) -> Iterator[WebhookBot]:
-    """`python -m bot` in an empty directory, in webhook mode, configured by its environment."""
-    workdir = tmp_path / "run"
-    workdir.mkdir()
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONUNBUFFERED": "1",
-        "BOT_TOKEN": TOKEN,
-        "ALLOW_NO_STAFF_CHAT": "1",
-        "BOT_API_BASE_URL": api.base_url,
-        "BOT_API_FILE_URL": api.file_url,
-        "DATABASE_PATH": str(tmp_path / "bot.db"),
-        "LOG_LEVEL": "INFO",
-        "WEBHOOK_URL": f"https://bot.example.org{HOOK_PATH}",  # TLS ends in front
-        "PORT": str(port),
-        "WEBHOOK_SECRET": SECRET,
-    }
-    stderr_path = tmp_path / "stderr.log"
-    with (open(tmp_path / "stdout.log", "wb") as out, open(stderr_path, "wb") as err):
-        proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-    exited = threading.Event()
-
-    def watch() -> None:
-        code = proc.wait()
-        exited.set()
-        api.abort(f"bot process exited with code {code}")
-
-    threading.Thread(target=watch, name="webhook-bot-watch", daemon=True).start()
-    try:
-        yield WebhookBot(proc, stderr_path, exited, port)
-    except Exception as exc:
-        exc.add_note(f"bot stderr:\n{stderr_path.read_text(errors='replace')}")
-        raise
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        exited.wait(10)
 
 
 def post_update(bot: WebhookBot, update: dict[str, Any] | bytes, secret: str) -> int:
@@ -153,7 +73,8 @@ def test_webhook_mode_registers_checks_the_secret_serves_updates_and_stops_clean
         tmp_path: Path) -> None:
     with HttpBotApi(token=TOKEN) as api:
         api.fail(Fault("setWebhook", network=True, times=1))
-        with webhook_bot(api, tmp_path) as bot:
+        with webhook_bot(api, tmp_path, token=TOKEN, webhook_url=WEBHOOK_URL,
+                         secret=SECRET) as bot:
             serve_and_stop(api, bot)
         stderr = bot.stderr
         methods = [c.method for c in api.calls]
@@ -170,7 +91,7 @@ def serve_and_stop(api: HttpBotApi, bot: WebhookBot) -> None:
     # 1. The webhook is registered with the secret and the update kinds the bot handles,
     # after one try that found the network down.
     hook = api.wait_for_call("setWebhook")
-    assert hook.params.get("url") == f"https://bot.example.org{HOOK_PATH}"
+    assert hook.params.get("url") == WEBHOOK_URL
     assert hook.params.get("secret_token") == SECRET
     assert set(hook.params.get("allowed_updates") or []) >= {
         "message", "callback_query", "my_chat_member"}
@@ -214,7 +135,8 @@ def test_a_refused_webhook_is_one_configuration_line_and_exit_code_2(tmp_path: P
     with HttpBotApi(token=TOKEN) as api:
         api.fail(Fault("setWebhook", status=400,
                            description="Bad Request: bad webhook: An HTTPS URL must be provided"))
-        with webhook_bot(api, tmp_path) as bot:
+        with webhook_bot(api, tmp_path, token=TOKEN, webhook_url=WEBHOOK_URL,
+                         secret=SECRET) as bot:
             assert bot.exited.wait(20), "the bot should stop at once"
             stderr = bot.stderr
     assert bot.proc.returncode == 2, stderr

@@ -10,7 +10,12 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Settings
-from bot.features.staff import Role
+from bot.features.audit import AuditLog
+from bot.features.cases import CaseService
+from bot.features.cases.alerts import CaseAlerts
+from bot.features.dialogs import FrontDoor
+from bot.features.staff import Role, StaffService
+from bot.features.workspace.service import WorkspaceService
 from bot.transport.local_api import Fault, LocalBotApi
 from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
@@ -28,8 +33,8 @@ def staff_settings(settings: Settings) -> Settings:
 @pytest.fixture
 async def bot(staff_settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
     harness = await start_harness(staff_settings, clock)
-    await harness.ctx.staff.add(METTE, Role.CONSULTANT, ADMIN)
-    await harness.ctx.staff.add(OLE, Role.CONSULTANT, ADMIN)
+    await harness.ctx.get(StaffService).add(METTE, Role.CONSULTANT, ADMIN)
+    await harness.ctx.get(StaffService).add(OLE, Role.CONSULTANT, ADMIN)
     yield harness
     await stop_harness(harness)
 
@@ -73,15 +78,16 @@ async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: H
     await bot.say("I want to kill myself", language_code="en")
     await bot.drain()
     [topic] = calls(bot, "createForumTopic", STAFF_CHAT)
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     assert topic["name"] == f"Anna · sag #{case.id}"
-    thread = (await bot.ctx.workspace.store.topic(case.citizen_id or 0)).thread_id  # type: ignore[union-attr]
+    thread = (await bot.ctx.get(WorkspaceService).store.topic(case.citizen_id or 0)).thread_id  # type: ignore[union-attr]
     header = calls(bot, "sendMessage", STAFF_CHAT)[-1]
     assert header["message_thread_id"] == thread
     assert "AKUT" in str(header["text"]) and "Sprog: English" in str(header["text"])
     assert "Samtykker: Korte tjek-ind om, hvordan det går" in str(header["text"])
 
     await press(bot, METTE, f"case|claim|{case.id}")
+    await bot.drain()  # the citizen is told through the outbox
     assert bot.api.texts(CITIZEN)[-1] == (
         "Mette from the job centre has seen your message and will get back to you here.")
 
@@ -101,7 +107,8 @@ async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: H
     await bot.drain()
     [copy_out] = calls(bot, "copyMessage", CITIZEN)
     assert copy_out["from_chat_id"] == STAFF_CHAT
-    assert await bot.ctx.workspace.store.notes(case.id) == ["sounded calmer, agreed on a call"]
+    notes = await bot.ctx.get(WorkspaceService).store.notes(case.id)
+    assert notes == ["sounded calmer, agreed on a call"]
     assert "Kun den rådgiver, der har sagen" in bot.api.texts(STAFF_CHAT)[-1], "Ole is told"
 
     bot.clock.advance(days=2)  # the first check-in falls due while Mette holds the chat
@@ -110,6 +117,7 @@ async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: H
     assert not any(t.startswith("Hi! This is your check-in") for t in bot.api.texts(CITIZEN))
 
     await press(bot, METTE, f"case|return|{case.id}")
+    await bot.drain()
     assert bot.api.texts(CITIZEN)[-1].startswith("You are back with the job centre's automated")
     await bot.ctx.scheduler.fire_due()
     await bot.drain()
@@ -119,7 +127,7 @@ async def test_urgent_claim_relay_silence_return_and_the_delayed_check_in(bot: H
 async def test_close_thanks_asks_a_rating_and_closes_the_topic(bot: Harness) -> None:
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     await press(bot, METTE, f"case|claim|{case.id}")
     await press(bot, METTE, f"case|close|{case.id}")
     await bot.drain()
@@ -127,7 +135,7 @@ async def test_close_thanks_asks_a_rating_and_closes_the_topic(bot: Harness) -> 
     assert calls(bot, "closeForumTopic", STAFF_CHAT)
     await bot.tap("4")
     await bot.say("Mette was kind")
-    assert await bot.ctx.workspace.store.feedback(case.id) == (4, "Mette was kind")
+    assert await bot.ctx.get(WorkspaceService).store.feedback(case.id) == (4, "Mette was kind")
     await bot.say("/human", language_code="en")
     await bot.drain()
     assert calls(bot, "reopenForumTopic", STAFF_CHAT), "a new case reopens the same topic"
@@ -137,32 +145,33 @@ async def test_close_thanks_asks_a_rating_and_closes_the_topic(bot: Harness) -> 
 async def test_only_staff_with_the_right_role_can_act(bot: Harness) -> None:
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     await press(bot, STRANGER, f"case|claim|{case.id}", name="Eve")
     assert bot.api.sent(method="answerCallbackQuery")[-1].params["text"] == (
         "Det kan kun rådgivere og administratorer.")
-    await bot.ctx.staff.add(55, Role.COORDINATOR, ADMIN)
+    await bot.ctx.get(StaffService).add(55, Role.COORDINATOR, ADMIN)
     await press(bot, 55, f"case|claim|{case.id}", name="Coord")
-    assert (await bot.ctx.cases.get(case.id)).claimed_by is None  # type: ignore[union-attr]
+    assert (await bot.ctx.get(CaseService).get(case.id)).claimed_by is None  # type: ignore[union-attr]
     before = len(bot.api.texts(STAFF_CHAT))
     for command in ("/cases", f"/case {case.id}", "/canned list"):
         await bot.application.process_update(bot.updates.staff_message(STAFF_CHAT, 55, command))
     assert len(bot.api.texts(STAFF_CHAT)) == before, "a coordinator sees no one's case"
     await bot.application.process_update(bot.updates.press(CITIZEN, f"case|claim|{case.id}"))
-    assert (await bot.ctx.cases.get(case.id)).claimed_by is None  # type: ignore[union-attr]
+    assert (await bot.ctx.get(CaseService).get(case.id)).claimed_by is None  # type: ignore[union-attr]
 
 
 async def test_take_over_is_explicit_and_audited(bot: Harness) -> None:
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     await press(bot, METTE, f"case|claim|{case.id}")
     await press(bot, OLE, f"case|claim|{case.id}", name="Ole")
-    assert (await bot.ctx.cases.get(case.id)).claimed_by == METTE  # type: ignore[union-attr]
+    assert (await bot.ctx.get(CaseService).get(case.id)).claimed_by == METTE  # type: ignore[union-attr]
     await press(bot, OLE, f"case|takeover|{case.id}", name="Ole")
-    assert (await bot.ctx.cases.get(case.id)).claimed_by == OLE  # type: ignore[union-attr]
+    assert (await bot.ctx.get(CaseService).get(case.id)).claimed_by == OLE  # type: ignore[union-attr]
+    await bot.drain()
     assert bot.api.texts(CITIZEN)[-1].startswith("Ole from the job centre has seen")
-    actions = [e.action for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)]
+    actions = [e.action for e in await bot.ctx.get(AuditLog).for_citizen(case.citizen_id or 0)]
     assert actions[-2:] == ["case_claimed", "case_taken_over"]
 
 
@@ -176,9 +185,9 @@ async def test_staff_commands_for_admins_only(bot: Harness) -> None:
     before = len(bot.api.texts(STAFF_CHAT))
     await say_staff(METTE, "/staff add 78 admin")
     assert len(bot.api.texts(STAFF_CHAT)) == before, "a consultant's /staff is ignored"
-    assert await bot.ctx.staff.role_of(78) is None
+    assert await bot.ctx.get(StaffService).role_of(78) is None
     await say_staff(ADMIN, "/staff remove 77")
-    assert await bot.ctx.staff.role_of(77) is None
+    assert await bot.ctx.get(StaffService).role_of(77) is None
 
 
 async def test_canned_replies_go_out_in_the_citizens_language(bot: Harness) -> None:
@@ -186,20 +195,20 @@ async def test_canned_replies_go_out_in_the_citizens_language(bot: Harness) -> N
         STAFF_CHAT, METTE, "/canned add cv Send dit CV her | Send your CV here"))
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     await press(bot, METTE, f"case|claim|{case.id}")
-    thread = (await bot.ctx.workspace.store.topic(case.citizen_id or 0)).thread_id  # type: ignore[union-attr]
+    thread = (await bot.ctx.get(WorkspaceService).store.topic(case.citizen_id or 0)).thread_id  # type: ignore[union-attr]
     await write_in_topic(bot, METTE, "/c cv", thread or 0)
     await bot.drain()
     assert bot.api.texts(CITIZEN)[-1] == "Send your CV here"
 
 
 async def test_a_requested_call_gets_a_called_button_and_its_outcome(bot: Harness) -> None:
-    citizen = await bot.ctx.onboarding.citizen(CITIZEN, CITIZEN, "en")
+    citizen = await bot.ctx.get(FrontDoor).citizen(CITIZEN, CITIZEN, "en")
     from bot.features.cases import CaseLevel
     from bot.features.cases.model import CaseSource
 
-    opening = await bot.ctx.alerts.raise_case(citizen.id, CaseLevel.REQUEST,
+    opening = await bot.ctx.get(CaseAlerts).raise_case(citizen.id, CaseLevel.REQUEST,
                                               CaseSource.CALL_REQUEST, text="📞",
                                               call_window="en formiddag (9–12)")
     await bot.drain()
@@ -207,17 +216,17 @@ async def test_a_requested_call_gets_a_called_button_and_its_outcome(bot: Harnes
     await press(bot, METTE, f"case|called|{opening.case.id}")
     assert bot.buttons(STAFF_CHAT) == ["Fik fat i borgeren", "Fik ikke fat", "Ny tid aftalt"]
     await press(bot, METTE, f"call|not_reached|{opening.case.id}")
-    assert await bot.ctx.workspace.store.calls(opening.case.id) == ["not_reached"]
+    assert await bot.ctx.get(WorkspaceService).store.calls(opening.case.id) == ["not_reached"]
 
 
 async def test_staff_reads_are_audited_and_shown_in_mydata(bot: Harness) -> None:
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     await bot.application.process_update(
         bot.updates.staff_message(STAFF_CHAT, METTE, f"/case {case.id}"))
     assert f"#{case.id}" in bot.api.texts(STAFF_CHAT)[-1]
-    [entry] = [e for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)
+    [entry] = [e for e in await bot.ctx.get(AuditLog).for_citizen(case.citizen_id or 0)
                if e.action == "case_viewed"]
     assert entry.actor == f"staff:{METTE}"
     [mydata] = await bot.say("/mydata", language_code="en")
@@ -229,7 +238,7 @@ async def test_delete_during_an_open_case_explains_tells_the_consultant_and_stop
         bot: Harness) -> None:
     await bot.say("/human", language_code="en")
     await bot.drain()
-    [case] = await bot.ctx.cases.list_open()
+    [case] = await bot.ctx.get(CaseService).list_open()
     await press(bot, METTE, f"case|claim|{case.id}")
     await press(bot, METTE, f"case|return|{case.id}")
     [question] = await bot.say("/delete", language_code="en")
@@ -237,9 +246,9 @@ async def test_delete_during_an_open_case_explains_tells_the_consultant_and_stop
     await bot.tap("Yes, delete everything")
     await bot.drain()
     assert bot.api.texts(STAFF_CHAT)[-1].startswith("🗑 Borgeren har slettet sine oplysninger")
-    kept = await bot.ctx.cases.get(case.id)
+    kept = await bot.ctx.get(CaseService).get(case.id)
     assert kept is not None and kept.citizen_id is None, "the case record stays, unlinked"
-    erased = [e.action for e in await bot.ctx.audit.for_citizen(case.citizen_id or 0)]
+    erased = [e.action for e in await bot.ctx.get(AuditLog).for_citizen(case.citizen_id or 0)]
     assert erased[-1] == "erased"
 
 
@@ -275,17 +284,18 @@ async def test_plain_group_fallback_threads_replies_under_one_header(
         bot = await start_harness(staff_settings, clock, LocalBotApi(forum=False))
     try:
         assert "falling back to reply threads" in caplog.text
-        await bot.ctx.staff.add(METTE, Role.CONSULTANT, ADMIN)
+        await bot.ctx.get(StaffService).add(METTE, Role.CONSULTANT, ADMIN)
         await bot.say("/human", language_code="en")
         await bot.drain()
         assert calls(bot, "createForumTopic", STAFF_CHAT) == []
         header = bot.api.sent(STAFF_CHAT)[-1]
-        [case] = await bot.ctx.cases.list_open()
+        [case] = await bot.ctx.get(CaseService).list_open()
         await press(bot, METTE, f"case|claim|{case.id}")
         await bot.say("are you there?", language_code="en")
         await bot.drain()
         [copy] = calls(bot, "copyMessage", STAFF_CHAT)
-        anchor = (await bot.ctx.workspace.store.topic(case.citizen_id or 0)).anchor_message_id  # type: ignore[union-attr]
+        topic = await bot.ctx.get(WorkspaceService).store.topic(case.citizen_id or 0)
+        anchor = topic.anchor_message_id  # type: ignore[union-attr]
         assert anchor is not None
         assert copy["reply_parameters"] == {"message_id": anchor}  # type: ignore[comparison-overlap]
         assert header.params.get("message_thread_id") is None
@@ -299,7 +309,7 @@ async def test_a_busy_minute_loses_nothing_keeps_the_group_budget_and_lets_urgen
     for user in citizens:
         await bot.say("/human", user=user, language_code="en")
     await bot.drain()
-    for case in await bot.ctx.cases.list_open():
+    for case in await bot.ctx.get(CaseService).list_open():
         await press(bot, METTE, f"case|claim|{case.id}")
     start_calls = len(bot.api.calls)
     staff_calls: list[float] = []

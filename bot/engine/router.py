@@ -9,10 +9,10 @@ from bot.engine.storage import Session, SessionStore
 class DialogRouter:
     """All dialog runners by name; input goes to the citizen's current dialog."""
 
-    def __init__(self, sessions: SessionStore, default: DialogRunner) -> None:
+    def __init__(self, sessions: SessionStore, default: str) -> None:
         self._sessions = sessions
-        self._default = default
-        self._runners: dict[str, DialogRunner] = {default.name: default}
+        self._default_name = default
+        self._runners: dict[str, DialogRunner] = {}
 
     def add(self, runner: DialogRunner) -> None:
         if runner.name in self._runners:
@@ -21,6 +21,15 @@ class DialogRouter:
 
     def __getitem__(self, name: str) -> DialogRunner:
         return self._runners[name]
+
+    def check_default(self) -> None:
+        """At start: the dialog for citizens in none is among those added."""
+        if self._default_name not in self._runners:
+            raise ValueError(f"no dialog {self._default_name!r} for citizens in no dialog yet")
+
+    @property
+    def _default(self) -> DialogRunner:
+        return self._runners[self._default_name]
 
     async def current(self, subject_id: int) -> DialogRunner:
         """A button from another dialog is then answered as stale by this one."""

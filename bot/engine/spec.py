@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,12 +35,16 @@ class ButtonSpec:
         return self.value if self.value is not None else self.id
 
 
+Rows = tuple[tuple[ButtonSpec, ...], ...]
+"""A state's buttons: rows of buttons, as the keyboard shows them."""
+
+
 @dataclass(frozen=True, slots=True)
 class StateSpec:
     name: str
     prompt: str | None = None
     params: tuple[str, ...] = ()
-    buttons: tuple[tuple[ButtonSpec, ...], ...] = ()
+    buttons: Rows = ()
     text_trigger: str | None = None
     max_length: int = 1000
     text_hint: str | None = None
@@ -111,8 +115,19 @@ def load_dialog(path: Path) -> DialogSpec:
         raise DialogError(f"{path.name}: malformed ({exc!r})") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What a dialog file declares once for its states; resolved away while parsing."""
+
+    where: str
+    button_sets: dict[str, Rows]
+    timeout: timedelta | None
+    on_timeout: str | None
+    timing_out: frozenset[str]
+    """States with a transition on the default on_timeout trigger: they get the default."""
+
+
 def _parse(raw: dict[str, Any]) -> DialogSpec:
-    states = {name: _parse_state(name, body) for name, body in raw["states"].items()}
     transitions = tuple(
         TransitionSpec(
             trigger=t["trigger"],
@@ -124,6 +139,8 @@ def _parse(raw: dict[str, Any]) -> DialogSpec:
         )
         for t in raw.get("transitions", ())
     )
+    shared = _parse_shared(raw, transitions)
+    states = {name: _parse_state(name, body, shared) for name, body in raw["states"].items()}
     entries = {
         name: EntrySpec(name, e["state"], _as_tuple(e.get("actions", ())))
         for name, e in raw.get("entries", {}).items()
@@ -131,8 +148,61 @@ def _parse(raw: dict[str, Any]) -> DialogSpec:
     return DialogSpec(raw["name"], raw["initial"], states, transitions, entries)
 
 
-def _parse_state(name: str, body: dict[str, Any]) -> StateSpec:
-    rows = tuple(
+def _parse_shared(raw: dict[str, Any], transitions: tuple[TransitionSpec, ...]) -> _Shared:
+    where = f"dialog {raw['name']!r}"
+    defaults = raw.get("defaults", {})
+    unknown = sorted(set(defaults) - {"timeout", "on_timeout"})
+    if unknown:
+        raise DialogError(f"{where}: [defaults] may set only timeout and on_timeout, "
+                          f"not {', '.join(unknown)}")
+    timeout, on_timeout = defaults.get("timeout"), defaults.get("on_timeout")
+    if (timeout is None) != (on_timeout is None):
+        raise DialogError(f"{where}: [defaults] timeout and on_timeout go together")
+    return _Shared(
+        where=where,
+        button_sets={name: _parse_rows(body["buttons"])
+                     for name, body in raw.get("button_sets", {}).items()},
+        timeout=parse_duration(timeout) if timeout else None,
+        on_timeout=on_timeout,
+        timing_out=frozenset(source for t in transitions if t.trigger == on_timeout
+                             for source in t.sources),
+    )
+
+
+def _parse_state(name: str, body: dict[str, Any], shared: _Shared) -> StateSpec:
+    where = f"{shared.where}: state {name!r}"
+    timeout = parse_duration(body["timeout"]) if body.get("timeout") else None
+    on_timeout = body.get("on_timeout")
+    if "timeout" not in body and "on_timeout" not in body and name in shared.timing_out:
+        timeout, on_timeout = shared.timeout, shared.on_timeout
+    return StateSpec(
+        name=name,
+        prompt=body.get("prompt"),
+        params=_as_tuple(body.get("params", ())),
+        buttons=_state_rows(where, body, shared.button_sets),
+        text_trigger=body.get("text"),
+        max_length=int(body.get("max_length", 1000)),
+        text_hint=body.get("text_hint"),
+        timeout=timeout,
+        on_timeout=on_timeout,
+        rest=bool(body.get("rest", False)),
+    )
+
+
+def _state_rows(where: str, body: dict[str, Any], button_sets: dict[str, Rows]) -> Rows:
+    """A state's own `buttons`, or the named `button_set` it shares with other states."""
+    if "button_set" not in body:
+        return _parse_rows(body.get("buttons", ()))
+    if "buttons" in body:
+        raise DialogError(f"{where}: set buttons or button_set, not both")
+    name = body["button_set"]
+    if name not in button_sets:
+        raise DialogError(f"{where}: unknown button set {name!r}")
+    return button_sets[name]
+
+
+def _parse_rows(rows: Iterable[Iterable[dict[str, Any]]]) -> Rows:
+    return tuple(
         tuple(
             ButtonSpec(
                 id=b["id"],
@@ -145,20 +215,7 @@ def _parse_state(name: str, body: dict[str, Any]) -> StateSpec:
             )
             for b in row
         )
-        for row in body.get("buttons", ())
-    )
-    timeout = body.get("timeout")
-    return StateSpec(
-        name=name,
-        prompt=body.get("prompt"),
-        params=_as_tuple(body.get("params", ())),
-        buttons=rows,
-        text_trigger=body.get("text"),
-        max_length=int(body.get("max_length", 1000)),
-        text_hint=body.get("text_hint"),
-        timeout=parse_duration(timeout) if timeout else None,
-        on_timeout=body.get("on_timeout"),
-        rest=bool(body.get("rest", False)),
+        for row in rows
     )
 
 

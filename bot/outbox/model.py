@@ -7,6 +7,12 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from bot.engine.screen import Screen, render, render_button
+from bot.i18n import Translator
+
+Buttons = tuple[tuple[tuple[str, str], ...], ...]
+"""Rows of (label, callback data)."""
+
 
 class Priority(IntEnum):
     """Lower goes first."""
@@ -34,10 +40,17 @@ class Message:
     message from another chat; into a citizen's staff topic when `topic_of` is set."""
 
     text: str = ""
-    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+    buttons: Buttons = ()
     topic_of: int | None = None
     copy_from: tuple[int, int] | None = None  # (chat_id, message_id)
     thread_id: int | None = None  # a known topic, for when the citizen is gone already
+
+    @classmethod
+    def from_screen(cls, screen: Screen, _: Translator) -> Message:
+        """A dialog step, rendered in the citizen's language, as a message to queue."""
+        buttons = tuple(tuple((render_button(b, _), b.callback_data) for b in row)
+                        for row in screen.buttons)
+        return cls(render(screen.text, _).strip(), buttons)
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "buttons": [list(map(list, row)) for row in self.buttons],

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -16,6 +15,7 @@ from bot.clock import Clock
 from bot.features.citizens import CitizenStore
 from bot.outbox.model import OutboxItem
 from bot.outbox.service import Outbox, Pacer
+from bot.views import inline_markup
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
@@ -35,7 +35,7 @@ class OutboxSender:
         self._citizens = citizens
         self._clock = clock
         self._pacer = Pacer()
-        self._on_sent: dict[str, SentHook] = {}
+        self._on_sent: dict[str, list[SentHook]] = {}
         self._topics: TopicResolver | None = None
 
     def resolve_topics(self, resolver: TopicResolver) -> None:
@@ -43,8 +43,9 @@ class OutboxSender:
         self._topics = resolver
 
     def on_sent(self, kind: str, hook: SentHook) -> None:
-        """Let a feature learn the Telegram message id of what it queued (e.g. an alert)."""
-        self._on_sent[kind] = hook
+        """Let a feature learn the Telegram message id of what it queued (e.g. an alert); hooks
+        for one kind run in the order they were added."""
+        self._on_sent.setdefault(kind, []).append(hook)
 
     async def recover(self) -> None:
         uncertain, again = await self._store.recover_after_crash()
@@ -87,9 +88,7 @@ class OutboxSender:
 
     async def _send(self, item: OutboxItem) -> None:
         message = item.message
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-             for row in message.buttons]) if message.buttons else None
+        markup = inline_markup(message.buttons)
         bundle = [item]
         try:
             thread_id, reply_to = (await self._topics(message.topic_of)
@@ -136,8 +135,7 @@ class OutboxSender:
             self._pacer.sent(item.chat_id, now)
             for member, message_id in zip(bundle, sent_ids, strict=False):
                 await self._store.mark_sent(member.id, message_id, now)
-                hook = self._on_sent.get(member.kind)
-                if hook is not None:
+                for hook in self._on_sent.get(member.kind, ()):
                     await hook(member, message_id)
 
     async def _bundle(self, item: OutboxItem) -> list[OutboxItem]:

@@ -12,6 +12,9 @@ from bot.outbox.storage import OutboxStore
 GLOBAL_INTERVAL = timedelta(milliseconds=40)  # 25 messages/s, under Telegram's ~30/s
 PRIVATE_INTERVAL = timedelta(seconds=1)  # ~1 message/s to one chat
 GROUP_INTERVAL = timedelta(seconds=3)  # 20 messages/min into one group, all topics together
+WEEK = timedelta(days=7)
+UNSOLICITED_PER_WEEK = 2
+"""At most this many proactive messages reach one citizen's chat in any seven days."""
 RETENTION = timedelta(days=8)  # long enough for the weekly cap on unsolicited messages
 
 
@@ -36,6 +39,15 @@ class Outbox:
         )
         self.wake.set()
         return item_id
+
+    async def weekly_cap_reached(self, citizen_id: int) -> bool:
+        """True when the citizen's chat has had (or has queued) UNSOLICITED_PER_WEEK messages
+        the bot started on its own (check-ins, reminders, broadcasts) in the last seven days:
+        another one must wait. Messages in a conversation with a person (relays, a consultant
+        taking the case, staff notices) do not count."""
+        since = self._clock.now() - WEEK
+        count = await self.store.count_unsolicited(citizen_id, since, Priority.CHECKIN)
+        return count >= UNSOLICITED_PER_WEEK
 
     async def purge_old(self) -> int:
         return await self.store.purge(self._clock.now() - RETENTION)

@@ -11,9 +11,6 @@ from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.outbox.model import Message, OutboxItem, Status
 
-_COLUMNS = ("id, chat_id, citizen_id, priority, kind, ref, payload, not_before, attempts, "
-            "at_most_once, status, idempotency_key")
-
 
 class OutboxStore:
     def __init__(self, db: Database) -> None:
@@ -38,7 +35,9 @@ class OutboxStore:
 
     async def ready(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND not_before <= ? "
+            "SELECT id, chat_id, citizen_id, priority, kind, ref, payload, not_before, attempts, "
+            "at_most_once, status, idempotency_key FROM outbox "
+            "WHERE status = 'pending' AND not_before <= ? "
             "ORDER BY priority, not_before, id LIMIT ?",
             (to_db(now), limit),
         )
@@ -47,7 +46,9 @@ class OutboxStore:
     async def ready_for_chat(self, chat_id: int, kind: str, now: datetime,
                              limit: int = 100) -> list[OutboxItem]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND not_before <= ? "
+            "SELECT id, chat_id, citizen_id, priority, kind, ref, payload, not_before, attempts, "
+            "at_most_once, status, idempotency_key FROM outbox "
+            "WHERE status = 'pending' AND not_before <= ? "
             "AND chat_id = ? AND kind = ? ORDER BY id LIMIT ?",
             (to_db(now), chat_id, kind, limit),
         )
@@ -97,7 +98,9 @@ class OutboxStore:
         return uncertain, again
 
     async def get(self, item_id: int) -> OutboxItem | None:
-        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (item_id,))
+        row = await self._db.fetch_one(
+            "SELECT id, chat_id, citizen_id, priority, kind, ref, payload, not_before, attempts, "
+            "at_most_once, status, idempotency_key FROM outbox WHERE id = ?", (item_id,))
         return _item(row) if row else None
 
     async def backlog(self) -> tuple[int, datetime | None]:
@@ -109,14 +112,16 @@ class OutboxStore:
             return 0, None
         return int(row["n"]), from_db(row["oldest"])
 
-    async def count_unsolicited(self, citizen_id: int, since: datetime) -> int:
-        """Proactive messages sent to, or queued for, a citizen's own chat since a moment."""
+    async def count_unsolicited(self, citizen_id: int, since: datetime,
+                                lowest_priority: int) -> int:
+        """Messages the bot started itself (priority `lowest_priority` or later in the queue)
+        sent to, or queued for, a citizen's own chat since a moment."""
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) AS n FROM outbox WHERE citizen_id = ? AND chat_id > 0 AND ("
-            "status IN ('pending', 'sending') OR (status IN ('sent', 'uncertain') "
-            "AND COALESCE(sent_at, created_at) >= ?))", (citizen_id, to_db(since)))
+            "SELECT COUNT(*) AS n FROM outbox WHERE citizen_id = ? AND chat_id > 0 "
+            "AND priority >= ? AND (status IN ('pending', 'sending') OR "
+            "(status IN ('sent', 'uncertain') AND COALESCE(sent_at, created_at) >= ?))",
+            (citizen_id, lowest_priority, to_db(since)))
         return int(row["n"]) if row else 0
-
 
     async def purge(self, before: datetime) -> int:
         """Delivered (or given-up) rows hold message texts: keep them only as long as needed."""

@@ -1,5 +1,14 @@
 """The append-only audit log: staff reads of citizen data, exports and deletions."""
 
-from bot.features.audit.service import AuditEntry, AuditLog
+from __future__ import annotations
 
-__all__ = ["AuditEntry", "AuditLog"]
+from bot.feature import Feature
+from bot.features.audit.service import AuditEntry, AuditLog
+from bot.features.audit.storage import AuditStore
+
+__all__ = ["FEATURE", "AuditEntry", "AuditLog"]
+
+FEATURE = Feature(
+    name="audit",
+    services={AuditLog: lambda app: AuditLog(AuditStore(app.db), app.clock)},
+)

@@ -6,7 +6,6 @@ reply and a case, and the dialog does not treat it as an answer.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from telegram import (
@@ -18,7 +17,6 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -28,9 +26,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import Settings
 from bot.context import BotContext
 from bot.engine.screen import render
+from bot.features.care.helplines import Helplines
 from bot.features.care.phone import parse_phone, phone_from_contact
+from bot.features.care.service import CareService
 from bot.features.care.wording import (
     CALL_CHOICES,
     CALL_INSTEAD,
@@ -46,18 +47,17 @@ from bot.features.care.wording import (
     follow_up,
     human_reply,
 )
-from bot.features.cases import CaseLevel
+from bot.features.cases import CaseLevel, CaseService
 from bot.features.cases.model import shown_phone
 from bot.features.citizens import Citizen
-from bot.features.onboarding.handlers import citizen_of
+from bot.features.dialogs import FrontDoor
+from bot.features.dialogs.handlers import citizen_of
 from bot.features.risk import RiskLevel
 from bot.i18n import N_, Translator
-from bot.views import answer_press, send_outcome, send_text
+from bot.stages import Stage
+from bot.views import send_outcome, send_text
 
 log = logging.getLogger(__name__)
-CARE_GROUP = -10
-PHONE_GROUP = -7  # after risk reading; before the silence while held (-5) and the dialogs
-CHECKIN_CALL_WINDOW = r"^checkin\|call_window\|\w+$"  # dialogs/checkin.toml, state call_window
 
 POSSIBLE_REPLY = N_("Thank you for writing. I may be reading you wrong, but I want to be sure "
                     "you are safe.\n\nIf things feel too heavy right now, you can talk to "
@@ -98,28 +98,28 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
     citizen_known = await context.citizen_for(update.effective_user.id)  # type: ignore[union-attr]
     if citizen_known is not None and _keyboard_press(text, app.texts.get(citizen_known.locale)):
         return  # a reply-keyboard button sends its label as text: a press, not the citizen's words
-    assessment = await app.care.assess(text)
+    assessment = await app.get(CareService).assess(text)
     held = citizen_known is not None and await context.held_case(citizen_known.id) is not None
     if held and not assessment.needs_safety_reply:
         return  # a consultant holds the chat and reads this in the topic
     if assessment.level is RiskLevel.NONE:
-        if app.care.asks_for_person(text):
+        if app.get(CareService).asks_for_person(text):
             await _request_human(context, await citizen_of(update, context), message)
             raise ApplicationHandlerStop
         return
     citizen = await citizen_of(update, context)
-    opening = await app.care.escalate(citizen.id, assessment, text, message.message_id)
+    opening = await app.get(CareService).escalate(citizen.id, assessment, text, message.message_id)
     assert opening is not None
     _ = app.texts.get(citizen.locale)
     log.info("case %d: %s message (category %s, by %s)", opening.case.id, assessment.level,
              assessment.category, assessment.decider)
     if assessment.level is RiskLevel.URGENT:
         await send_text(context.bot, citizen.chat_id, _(
-            URGENT_REPLY, helplines=app.helplines.text(citizen.locale),
+            URGENT_REPLY, helplines=app.get(Helplines).text(citizen.locale),
             follow_up=render(follow_up(opening, urgent=True), _)))
     elif assessment.level is RiskLevel.POSSIBLE:
         await send_text(context.bot, citizen.chat_id, _(
-            POSSIBLE_REPLY, helplines=app.helplines.text(citizen.locale),
+            POSSIBLE_REPLY, helplines=app.get(Helplines).text(citizen.locale),
             follow_up=render(follow_up(opening, urgent=True), _)))
         if opening.case.level is not CaseLevel.URGENT:  # already urgent: nothing to ask
             case = opening.case.id
@@ -131,7 +131,7 @@ async def read_for_risk(update: Update, context: BotContext) -> None:
                                                      callback_data=f"care|ask_no|{case}")]]))
     elif not opening.staffed:
         await send_text(context.bot, citizen.chat_id, _(
-            NO_STAFF_CONCERN, helplines=app.helplines.text(citizen.locale),
+            NO_STAFF_CONCERN, helplines=app.get(Helplines).text(citizen.locale),
             follow_up=render(follow_up(opening, urgent=False), _)))
     elif opening.existing:
         await send_text(context.bot, citizen.chat_id, _(ADDED_TO_CASE))
@@ -165,34 +165,17 @@ async def care_button(update: Update, context: BotContext) -> None:
             [[InlineKeyboardButton(_(label), callback_data=f"care|call_{key}")]
              for key, label in CALL_CHOICES.items()]))
     elif choice.startswith("call_"):
-        opening = await context.app.care.request_call(citizen.id, choice.removeprefix("call_"))
+        care = context.app.get(CareService)
+        opening = await care.request_call(citizen.id, choice.removeprefix("call_"))
         if not opening.staffed:
             await send_text(context.bot, citizen.chat_id,
                             render(follow_up(opening, urgent=False), _))
-        elif await context.app.care.phone_question(citizen.id) is None:  # number known already
+        elif await care.phone_question(citizen.id) is None:  # number known already
             await send_text(context.bot, citizen.chat_id, _(CALL_NOTED))
         else:
-            await _ask_phone(context, citizen, _(CALL_NOTED) + "\n\n" + _phone_ask(_))
+            await ask_phone(context, citizen, _(CALL_NOTED) + "\n\n" + phone_ask(_))
     else:
         await send_text(context.bot, citizen.chat_id, _(NOT_NOW_REPLY))
-
-
-async def checkin_call_window(update: Update, context: BotContext) -> None:
-    """A window picked in the check-in: the dialog records the call request as ever, then the
-    number is asked here (the dialogs have no contact button); the check-in goes on after."""
-    query = update.callback_query
-    assert query is not None
-    citizen = await citizen_of(update, context)
-    app = context.app
-    reply = await app.onboarding.press(citizen, query.data or "")
-    _ = app.texts.get(reply.locale)
-    if not reply.outcome.moved or await app.care.phone_question(citizen.id) is None:
-        await answer_press(query, reply.outcome, _)
-        return
-    await query.answer()
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)
-    await _ask_phone(context, citizen, _phone_ask(_))
 
 
 async def phone_answer(update: Update, context: BotContext) -> None:
@@ -203,13 +186,13 @@ async def phone_answer(update: Update, context: BotContext) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     citizen = await context.citizen_for(user.id)
-    care = context.app.care
+    care = context.app.get(CareService)
     question = await care.phone_question(citizen.id) if citizen else None
     if citizen is None or question is None:
         return
     _ = context.app.texts.get(citizen.locale)
     if message.contact is not None and message.contact.user_id != user.id:
-        await _ask_phone(context, citizen, _(PHONE_NOT_OWN, share=_(PHONE_SHARE)))
+        await ask_phone(context, citizen, _(PHONE_NOT_OWN, share=_(PHONE_SHARE)))
         raise ApplicationHandlerStop
     text = (message.text or "").strip()
     if message.contact is None and text.casefold() == _(PHONE_SKIP).casefold():
@@ -220,7 +203,7 @@ async def phone_answer(update: Update, context: BotContext) -> None:
     phone = (phone_from_contact(message.contact.phone_number) if message.contact is not None
              else parse_phone(text))
     if phone is None:
-        await _ask_phone(context, citizen, _(PHONE_NOT_READ, share=_(PHONE_SHARE),
+        await ask_phone(context, citizen, _(PHONE_NOT_READ, share=_(PHONE_SHARE),
                                              skip=_(PHONE_SKIP)))
         raise ApplicationHandlerStop
     await care.give_phone(question, phone, citizen.locale)
@@ -236,11 +219,11 @@ def _keyboard_press(text: str, _: Translator) -> bool:
             or parse_phone(cleaned) is not None)
 
 
-def _phone_ask(_: Translator) -> str:
+def phone_ask(_: Translator) -> str:
     return _(PHONE_ASK, share=_(PHONE_SHARE))
 
 
-async def _ask_phone(context: BotContext, citizen: Citizen, text: str) -> None:
+async def ask_phone(context: BotContext, citizen: Citizen, text: str) -> None:
     _ = context.app.texts.get(citizen.locale)
     keyboard = ReplyKeyboardMarkup(
         [[KeyboardButton(_(PHONE_SHARE), request_contact=True)], [KeyboardButton(_(PHONE_SKIP))]],
@@ -251,7 +234,7 @@ async def _ask_phone(context: BotContext, citizen: Citizen, text: str) -> None:
 async def _phone_done(context: BotContext, citizen: Citizen, text: str) -> None:
     """Thanks, the contact keyboard gone, and the step the citizen was in shown again."""
     await context.bot.send_message(citizen.chat_id, text, reply_markup=ReplyKeyboardRemove())
-    resumed = await context.app.onboarding.resume(citizen)
+    resumed = await context.app.get(FrontDoor).resume(citizen)
     if resumed is not None:
         await send_outcome(context.bot, citizen.chat_id, resumed.outcome,
                            context.app.texts.get(resumed.locale))
@@ -267,9 +250,9 @@ async def direct_answer(update: Update, context: BotContext) -> None:
     app = context.app
     _ = app.texts.get(citizen.locale)
     _prefix, choice, raw_case = query.data.split("|")
-    case = await app.cases.get(int(raw_case))
+    case = await app.get(CaseService).get(int(raw_case))
     yes = choice == "ask_yes"
-    opening = (await app.care.answer_direct_question(citizen.id, case, yes)
+    opening = (await app.get(CareService).answer_direct_question(citizen.id, case, yes)
                if case is not None else None)
     if opening is None:
         await send_text(context.bot, citizen.chat_id, _(ANSWERED_ALREADY))
@@ -285,7 +268,8 @@ async def direct_answer(update: Update, context: BotContext) -> None:
 
 async def _request_human(context: BotContext, citizen: Citizen, message: Message | None) -> None:
     app = context.app
-    opening = await app.care.request_human(citizen.id, message.message_id if message else None)
+    opening = await app.get(CareService).request_human(citizen.id,
+                                                       message.message_id if message else None)
     _ = app.texts.get(citizen.locale)
     call_instead = InlineKeyboardMarkup([[InlineKeyboardButton(_(CALL_INSTEAD),
                                                                callback_data="care|call")]])
@@ -293,13 +277,12 @@ async def _request_human(context: BotContext, citizen: Citizen, message: Message
                     call_instead if opening.staffed else None)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
-                                   read_for_risk), group=CARE_GROUP)
+                                   read_for_risk), group=Stage.RISK)
     app.add_handler(MessageHandler(private & (filters.CONTACT | filters.TEXT) & ~filters.COMMAND,
-                                   phone_answer), group=PHONE_GROUP)
-    app.add_handler(CallbackQueryHandler(checkin_call_window, pattern=CHECKIN_CALL_WINDOW))
+                                   phone_answer), group=Stage.PHONE)
     app.add_handler(CommandHandler("human", human, filters=private))
     app.add_handler(CallbackQueryHandler(
         care_button, pattern=r"^care\|(talk|later|call|call_morning|call_afternoon|call_any)$"))

@@ -7,15 +7,15 @@ import logging
 from bot.clock import Clock
 from bot.config import Settings
 from bot.engine.screen import render
+from bot.feature import StaffHeader
 from bot.features.audit import AuditLog
 from bot.features.cases.model import Case, CaseLevel, CaseSource
 from bot.features.cases.service import CaseService, Opening
-from bot.features.checkin.storage import CheckinStore
 from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.features.citizens.labels import LANGUAGE_NAMES, PURPOSE_LABELS
 from bot.i18n import N_, Texts, Translator
 from bot.outbox import Outbox, OutboxItem, Priority
-from bot.outbox.model import Message
+from bot.outbox.model import Buttons, Message
 
 log = logging.getLogger(__name__)
 ALERT_KIND = "case_alert"
@@ -50,9 +50,6 @@ PROFILE = N_("Language: {language} · joined {joined}")
 INVITED_VIA = N_("Came through the invitation: {label}")
 CONSENTS = N_("Consents: {list}")
 NO_CONSENTS = N_("none")
-LAST_CHECKIN = N_("Last check-in ({date}): {answers}")
-LAST_WHO5 = N_("Last WHO-5 ({date}): {score}/25")
-Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
 def citizen_label(citizen: Citizen | None, _: Translator) -> str:
@@ -75,12 +72,12 @@ def case_buttons(case: Case, _: Translator) -> Buttons:
 class CaseAlerts:
     """Cases plus the staff chat: every case opened here is announced there."""
 
-    def __init__(self, cases: CaseService, citizens: CitizenStore, checkins: CheckinStore,
+    def __init__(self, cases: CaseService, citizens: CitizenStore, header: StaffHeader,
                  outbox: Outbox, audit: AuditLog, texts: Texts, settings: Settings,
                  clock: Clock) -> None:
         self.cases = cases
         self._citizens = citizens
-        self._checkins = checkins
+        self._header = header
         self._audit = audit
         self._outbox = outbox
         self._texts = texts
@@ -170,16 +167,7 @@ class CaseAlerts:
             lines.append(_(INVITED_VIA, label=citizen.invite_label))
         lines.append(_(CONSENTS, list=", ".join(render(PURPOSE_LABELS[p], _) for p in granted)
                        or _(NO_CONSENTS)))
-        if Purpose.CHECKINS in granted:
-            answers = await self._checkins.latest_answers(citizen.id)
-            if answers:
-                lines.append(_(LAST_CHECKIN, date=_.date(answers[0][2]),
-                               answers=", ".join(f"{q}: {a}" for q, a, _when in answers)))
-        if Purpose.WELLBEING in granted:
-            wellbeing = await self._checkins.last_wellbeing(citizen.id)
-            if wellbeing:
-                lines.append(_(LAST_WHO5, date=_.date(wellbeing[1]), score=wellbeing[0]))
-        return lines
+        return lines + await self._header(citizen, frozenset(granted), _)
 
     async def realert_due(self) -> int:
         """Urgent cases nobody claimed: alert again and call the on-duty role."""

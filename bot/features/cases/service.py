@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.engine.screen import Day, Phrase, Plural, Value
+from bot.feature import StoredData
 from bot.features.cases.hours import OfficeHours
 from bot.features.cases.model import CallPhone, Case, CaseLevel, CaseSource
 from bot.features.cases.storage import CaseStore
+from bot.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,28 @@ class CaseService:
         """The case a staff command names as its first argument (`/case 12`), if it exists."""
         raw = args[0] if args else ""
         return await self._store.get(int(raw)) if raw.isdigit() else None
+
+    # contributions to other features ------------------------------------------------
+    async def stored_data(self, citizen_id: int) -> StoredData:
+        """For /mydata: open requests for contact, and a phone number kept for a call."""
+        lines: list[Value] = []
+        open_cases = await self._store.open_for_citizen(citizen_id)
+        if open_cases:
+            lines.append(Plural(
+                "You have {n} open request for contact with a person from the job centre.",
+                "You have {n} open requests for contact with a person from the job centre.",
+                len(open_cases)))
+        phones = await self._store.phones_of(citizen_id)
+        lines += [Phrase(N_("Phone number for the call you asked for: {phone} (given {date}; we "
+                            "delete it when the call is done)"),
+                         {"phone": p.shown, "date": Day(p.given_at or p.asked_at)})
+                  for p in phones]
+        return StoredData(lines, phone_number=bool(phones))
+
+    async def before_erasure(self, citizen_id: int) -> str:
+        """The case records stay (without the citizen), as the law requires: say how many."""
+        open_cases = await self._store.open_for_citizen(citizen_id)
+        return f"{len(open_cases)} open case(s) kept without the citizen"
 
     def _next_alert(self, now: datetime) -> datetime:
         """After the interval, but never at night: then first thing when staff are back."""

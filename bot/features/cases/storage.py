@@ -10,13 +10,6 @@ from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.features.cases.model import CallPhone, Case, CaseLevel, CaseSource
 
-_COLUMNS = ("id, citizen_id, level, category, source, opened_at, source_message_id, "
-            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
-            "call_window, risk_mark")
-_PHONE_COLUMNS = "case_id, citizen_id, asked_at, phone, given_at"
-_PRIORITY = ("CASE level WHEN 'urgent' THEN 0 WHEN 'possible' THEN 1 WHEN 'high' THEN 2 "
-             "WHEN 'concern' THEN 3 ELSE 4 END")
-
 
 class CaseStore:
     def __init__(self, db: Database) -> None:
@@ -36,13 +29,20 @@ class CaseStore:
         return case
 
     async def get(self, case_id: int) -> Case | None:
-        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM cases WHERE id = ?", (case_id,))
+        row = await self._db.fetch_one(
+            "SELECT id, citizen_id, level, category, source, opened_at, source_message_id, "
+            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
+            "call_window, risk_mark FROM cases WHERE id = ?", (case_id,))
         return _case(row) if row else None
 
     async def open_for_citizen(self, citizen_id: int) -> list[Case]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM cases WHERE citizen_id = ? AND closed_at IS NULL "
-            f"ORDER BY {_PRIORITY}, opened_at",
+            "SELECT id, citizen_id, level, category, source, opened_at, source_message_id, "
+            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
+            "call_window, risk_mark FROM cases "
+            "WHERE citizen_id = ? AND closed_at IS NULL "
+            "ORDER BY CASE level WHEN 'urgent' THEN 0 WHEN 'possible' THEN 1 WHEN 'high' THEN 2 "
+            "WHEN 'concern' THEN 3 ELSE 4 END, opened_at",
             (citizen_id,),
         )
         return [_case(r) for r in rows]
@@ -50,8 +50,11 @@ class CaseStore:
     async def list_open(self, limit: int = 50) -> list[Case]:
         """Most urgent first, then oldest first: the order staff should pick them up in."""
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM cases WHERE closed_at IS NULL "
-            f"ORDER BY {_PRIORITY}, opened_at LIMIT ?",
+            "SELECT id, citizen_id, level, category, source, opened_at, source_message_id, "
+            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
+            "call_window, risk_mark FROM cases WHERE closed_at IS NULL "
+            "ORDER BY CASE level WHEN 'urgent' THEN 0 WHEN 'possible' THEN 1 WHEN 'high' THEN 2 "
+            "WHEN 'concern' THEN 3 ELSE 4 END, opened_at LIMIT ?",
             (limit,),
         )
         return [_case(r) for r in rows]
@@ -130,7 +133,8 @@ class CaseStore:
     async def phone_question(self, citizen_id: int) -> CallPhone | None:
         """The newest open question for a number, on a case that is still open."""
         row = await self._db.fetch_one(
-            f"SELECT {_PHONE_COLUMNS} FROM call_phones WHERE citizen_id = ? AND phone IS NULL "
+            "SELECT case_id, citizen_id, asked_at, phone, given_at FROM call_phones "
+            "WHERE citizen_id = ? AND phone IS NULL "
             "AND case_id IN (SELECT id FROM cases WHERE closed_at IS NULL) "
             "ORDER BY asked_at DESC LIMIT 1", (citizen_id,))
         return _phone(row) if row else None
@@ -143,13 +147,15 @@ class CaseStore:
 
     async def call_phone(self, case_id: int) -> CallPhone | None:
         row = await self._db.fetch_one(
-            f"SELECT {_PHONE_COLUMNS} FROM call_phones WHERE case_id = ?", (case_id,))
+            "SELECT case_id, citizen_id, asked_at, phone, given_at FROM call_phones "
+            "WHERE case_id = ?", (case_id,))
         return _phone(row) if row else None
 
     async def phones_of(self, citizen_id: int) -> list[CallPhone]:
         """The numbers the citizen gave (open questions are not numbers)."""
         rows = await self._db.fetch_all(
-            f"SELECT {_PHONE_COLUMNS} FROM call_phones WHERE citizen_id = ? "
+            "SELECT case_id, citizen_id, asked_at, phone, given_at FROM call_phones "
+            "WHERE citizen_id = ? "
             "AND phone IS NOT NULL ORDER BY case_id", (citizen_id,))
         return [_phone(r) for r in rows]
 
@@ -161,7 +167,10 @@ class CaseStore:
 
     async def due_realerts(self, now: datetime) -> list[Case]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM cases WHERE next_alert_at IS NOT NULL "
+            "SELECT id, citizen_id, level, category, source, opened_at, source_message_id, "
+            "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
+            "call_window, risk_mark FROM cases "
+            "WHERE next_alert_at IS NOT NULL "
             "AND next_alert_at <= ? AND claimed_by IS NULL AND closed_at IS NULL "
             "ORDER BY next_alert_at",
             (to_db(now),),

@@ -1,1 +1,56 @@
 """Scheduled check-ins: a gentle conversation on a cadence, with WHO-5 every fourth week."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config import Settings
+from bot.events import CASE_RETURNED, CITIZEN_CHANGED
+from bot.feature import Feature, load_named_dialog
+from bot.features.care.service import CareService
+from bot.features.cases.alerts import CaseAlerts
+from bot.features.cases.model import Case
+from bot.features.checkin.service import KIND, CheckinService
+from bot.features.checkin.storage import CheckinStore
+from bot.features.checkin.timing import ContactRules
+from bot.features.citizens import CitizenStore
+
+__all__ = ["FEATURE", "CheckinService"]
+
+
+def _handlers(application: Any, settings: Settings) -> None:
+    from bot.features.checkin.handlers import register
+
+    register(application, settings)
+
+
+def _service(app: Any) -> CheckinService:
+    settings = app.settings
+    return CheckinService(
+        load_named_dialog("checkin"), sessions=app.sessions, router=app.router,
+        citizens=app.get(CitizenStore), store=CheckinStore(app.db), scheduler=app.scheduler,
+        outbox=app.outbox, alerts=app.get(CaseAlerts), care=app.get(CareService),
+        texts=app.texts, clock=app.clock, schedule=settings.checkin_schedule,
+        rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone))
+
+
+def _resume_after_return(app: Any) -> Any:
+    async def resume(case: Case) -> None:
+        if case.citizen_id is not None:
+            await app.get(CheckinService).resume(case.citizen_id)
+
+    return resume
+
+
+FEATURE = Feature(
+    name="checkin",
+    services={CheckinService: _service},
+    handlers=_handlers,
+    dialogs=lambda app: (app.get(CheckinService).runner,),
+    timers={KIND: lambda app: app.get(CheckinService).fire},
+    sweeps={"check-in timeouts": lambda app: app.get(CheckinService).runner.expire_due},
+    listens={CITIZEN_CHANGED: lambda app: app.get(CheckinService).ensure_scheduled,
+             CASE_RETURNED: _resume_after_return},
+    my_data=lambda app: app.get(CheckinService).stored_data,
+    staff_header=lambda app: app.get(CheckinService).header_lines,
+)

@@ -9,7 +9,6 @@ unanswered check-ins the next one only asks, once, whether they would like a pau
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,8 +18,9 @@ from bot.config import CheckinSchedule
 from bot.engine import DialogSpec, Facts
 from bot.engine.router import DialogRouter
 from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
-from bot.engine.screen import Lines, Phrase, Value, render, render_button
+from bot.engine.screen import Day, Lines, Phrase, Plural, Value
 from bot.engine.storage import SessionStore
+from bot.feature import StoredData
 from bot.features.care.service import CareService
 from bot.features.care.wording import CALL_NOTED, NO_STAFF
 from bot.features.cases import CaseLevel
@@ -31,15 +31,14 @@ from bot.features.checkin.storage import CheckinStatus, CheckinStore
 from bot.features.checkin.timing import ContactRules
 from bot.features.checkin.who5 import score
 from bot.features.citizens import Citizen, CitizenStore, Purpose
-from bot.i18n import N_, Texts
+from bot.features.citizens.consent_version import consent_text_version
+from bot.i18n import N_, Texts, Translator
 from bot.outbox import Outbox, Priority
 from bot.outbox.model import Message
 from bot.scheduler import Next, Scheduler, Timer
 
 log = logging.getLogger(__name__)
 KIND = "checkin"
-WEEK = timedelta(days=7)
-UNSOLICITED_PER_WEEK = 2
 BUSY_RETRY = timedelta(hours=2)
 UNANSWERED_BEFORE_PAUSE_QUESTION = 2
 WHO5_INTERVAL = timedelta(days=28)
@@ -54,6 +53,8 @@ NOTED = {
 }
 CONSENT_STATES = ("found", "offers")
 WANTS_TALK = N_("After the wellbeing check: would like to talk with a consultant.")
+LAST_CHECKIN = N_("Last check-in ({date}): {answers}")
+LAST_WHO5 = N_("Last WHO-5 ({date}): {score}/25")
 HARD_WANTS_TALK = N_("In the check-in: things are hard right now; would like to talk with a "
                      "consultant.")
 
@@ -79,8 +80,6 @@ class CheckinService:
         self.spec = spec
         self.runner = DialogRunner(spec, self.binding(), sessions, clock,
                                    texts.translated_everywhere)
-        router.add(self.runner)
-        scheduler.handle(KIND, self.fire)
 
     def binding(self) -> DialogBinding:
         return DialogBinding(
@@ -157,8 +156,7 @@ class CheckinService:
         allowed = self._rules.next_allowed(now, citizen.preferred_time)
         if allowed > now:
             return Next(allowed)
-        if await self._outbox.store.count_unsolicited(citizen.id, now - WEEK) >= \
-                UNSOLICITED_PER_WEEK:
+        if await self._outbox.weekly_cap_reached(citizen.id):
             return Next(self._rules.next_allowed(now + timedelta(days=1),
                                                  citizen.preferred_time))
         asking_pause = (status.unanswered >= UNANSWERED_BEFORE_PAUSE_QUESTION
@@ -182,13 +180,9 @@ class CheckinService:
         return state is not None and not state.rest
 
     async def _send(self, citizen: Citizen, outcome: Outcome, slot: int) -> None:
-        _ = self._texts.get(citizen.locale)
-        screen = outcome.screen
-        assert screen is not None
-        buttons = tuple(tuple((render_button(b, _), b.callback_data) for b in row)
-                        for row in screen.buttons)
+        assert outcome.screen is not None
         await self._outbox.enqueue(
-            citizen.chat_id, Message(render(screen.text, _).strip(), buttons),
+            citizen.chat_id, Message.from_screen(outcome.screen, self._texts.get(citizen.locale)),
             priority=Priority.CHECKIN, kind=KIND, citizen_id=citizen.id,
             key=f"{KIND}:{citizen.id}:{slot}", at_most_once=True)
 
@@ -306,12 +300,39 @@ class CheckinService:
 
     def text_version(self, locale: str) -> str:
         """Consents given inside a check-in carry the version of the check-in texts shown."""
-        _ = self._texts.get(locale)
-        shown = [self.spec.states[s].prompt or "" for s in CONSENT_STATES]
-        shown += [b.label or "" for s in CONSENT_STATES
-                  for b in self.spec.states[s].all_buttons()]
-        digest = hashlib.sha256("\x1f".join(_(m) for m in shown).encode()).hexdigest()
-        return f"checkin-{locale}-{digest[:10]}"
+        return consent_text_version(self.spec, CONSENT_STATES, self._texts.get(locale),
+                                    f"checkin-{locale}")
+
+    # contributions to other features ------------------------------------------------
+    async def header_lines(self, citizen: Citizen, granted: frozenset[Purpose],
+                           _: Translator) -> list[str]:
+        """For the staff header: the latest answers and WHO-5, if the citizen shares them."""
+        lines: list[str] = []
+        if Purpose.CHECKINS in granted:
+            answers = await self._store.latest_answers(citizen.id)
+            if answers:
+                lines.append(_(LAST_CHECKIN, date=_.date(answers[0][2]),
+                               answers=", ".join(f"{q}: {a}" for q, a, _when in answers)))
+        if Purpose.WELLBEING in granted:
+            wellbeing = await self._store.last_wellbeing(citizen.id)
+            if wellbeing:
+                lines.append(_(LAST_WHO5, date=_.date(wellbeing[1]), score=wellbeing[0]))
+        return lines
+
+    async def stored_data(self, citizen_id: int) -> StoredData:
+        """For /mydata: how many answers are kept, and the latest wellbeing score."""
+        lines: list[Value] = []
+        count, newest = await self._store.answer_summary(citizen_id)
+        if count and newest:
+            lines.append(Plural(
+                "Short check-in answers: {n} (the newest from {date}).",
+                "Short check-in answers: {n} (the newest from {date}).",
+                count, {"date": Day(newest)}))
+        wellbeing = await self._store.last_wellbeing(citizen_id)
+        if wellbeing:
+            lines.append(Phrase(N_("Your latest wellbeing check ({date}): {score} of 25 points."),
+                                {"date": Day(wellbeing[1]), "score": wellbeing[0]}))
+        return StoredData(lines)
 
     async def _noted_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
         noted = [Phrase(NOTED[n]) for n in data.get("noted", []) if n in NOTED]

@@ -8,7 +8,10 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ChatMemberHandler
 
+from bot.config import Settings
 from bot.context import BotContext
+from bot.events import CITIZEN_CHANGED
+from bot.features.citizens.storage import CitizenStore
 
 log = logging.getLogger(__name__)
 GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
@@ -25,13 +28,14 @@ async def membership_changed(update: Update, context: BotContext) -> None:
                    context.app.settings.staff_chat_id)
         return
     app = context.app
+    citizens = app.get(CitizenStore)
     status = change.new_chat_member.status
     blocked_at = app.clock.now() if status in GONE else None
-    if await app.citizens.set_blocked(change.from_user.id, blocked_at):
+    if await citizens.set_blocked(change.from_user.id, blocked_at):
         log.info("citizen %s the bot", "blocked" if blocked_at else "unblocked")
-        citizen = await app.citizens.by_user(change.from_user.id)
+        citizen = await citizens.by_user(change.from_user.id)
         if blocked_at is None and citizen is not None:
-            await app.checkins.ensure_scheduled(citizen.id)
+            await app.emit(CITIZEN_CHANGED, citizen.id)
 
 
 def _log_group(chat_id: int, chat_type: str, status: str, staff_chat_id: int | None) -> None:
@@ -45,5 +49,5 @@ def _log_group(chat_id: int, chat_type: str, status: str, staff_chat_id: int | N
                  chat_type, chat_id, chat_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     app.add_handler(ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))

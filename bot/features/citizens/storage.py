@@ -10,9 +10,13 @@ from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.features.citizens.model import Citizen, ConsentRecord, PreferredTime, Purpose
 
-_COLUMNS = ("id, telegram_user_id, chat_id, locale, joined_at, first_name, unemployed_since, "
-            "preferred_time, invite_label, blocked_at")
-_EDITABLE = frozenset({"first_name", "unemployed_since", "preferred_time", "locale"})
+_UPDATES = {
+    "first_name": "UPDATE citizens SET first_name = ? WHERE id = ?",
+    "unemployed_since": "UPDATE citizens SET unemployed_since = ? WHERE id = ?",
+    "preferred_time": "UPDATE citizens SET preferred_time = ? WHERE id = ?",
+    "locale": "UPDATE citizens SET locale = ? WHERE id = ?",
+}
+"""The profile fields a citizen controls, each with its own statement."""
 
 
 class CitizenStore:
@@ -21,13 +25,17 @@ class CitizenStore:
 
     async def by_user(self, telegram_user_id: int) -> Citizen | None:
         row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM citizens WHERE telegram_user_id = ?", (telegram_user_id,)
+            "SELECT id, telegram_user_id, chat_id, locale, joined_at, first_name, "
+            "unemployed_since, preferred_time, invite_label, blocked_at FROM citizens "
+            "WHERE telegram_user_id = ?", (telegram_user_id,),
         )
         return _citizen(row) if row else None
 
     async def by_id(self, citizen_id: int) -> Citizen | None:
-        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM citizens WHERE id = ?",
-                                       (citizen_id,))
+        row = await self._db.fetch_one(
+            "SELECT id, telegram_user_id, chat_id, locale, joined_at, first_name, "
+            "unemployed_since, preferred_time, invite_label, blocked_at FROM citizens "
+            "WHERE id = ?", (citizen_id,))
         return _citizen(row) if row else None
 
     async def create(self, telegram_user_id: int, chat_id: int, locale: str,
@@ -43,13 +51,13 @@ class CitizenStore:
         return citizen
 
     async def update(self, citizen_id: int, **fields: str | None) -> None:
-        """Change profile fields the citizen controls; column names come from a fixed set."""
-        unknown = set(fields) - _EDITABLE
+        """Change profile fields the citizen controls, all or none of them."""
+        unknown = set(fields) - _UPDATES.keys()
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = :{name}" for name in fields)
-        await self._db.execute(f"UPDATE citizens SET {assignments} WHERE id = :id",
-                               {**fields, "id": citizen_id})
+        async with self._db.transaction() as tx:
+            for name, value in fields.items():
+                await tx.execute(_UPDATES[name], (value, citizen_id))
 
     async def set_invite_label(self, citizen_id: int, label: str) -> None:
         await self._db.execute("UPDATE citizens SET invite_label = ? WHERE id = ?",

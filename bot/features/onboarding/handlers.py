@@ -1,59 +1,26 @@
-"""Telegram side of onboarding and the citizen's menu: updates in, service call, screen out."""
+"""Telegram side of onboarding and the citizen's menu: /start and the commands that enter the
+onboarding dialog. Buttons and answers reach it through the front door (features/dialogs)."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
+from bot.config import Settings
 from bot.context import BotContext
-from bot.engine.screen import Phrase
-from bot.features.citizens import Citizen
-from bot.features.onboarding.service import Reply
-from bot.i18n import N_
-from bot.views import answer_press, send_outcome, send_text
+from bot.features.dialogs.handlers import citizen_of, show
+from bot.features.onboarding.service import OnboardingService
 
 PRIVATE = filters.ChatType.PRIVATE
-HELP = N_("I am the job centre's assistant. Contact through me is voluntary and has no effect "
-          """on your benefits.
-
-/human – talk to a person from the job centre
-/menu – see and change your choices
-/language – dansk or English
-/mydata – see everything we store about you
-/stop – withdraw all consents; we stop writing to you
-/delete – erase everything about you
-/help – this text
-
-You can always write /start to see the welcome again.""")
-NON_TEXT = N_("I can only read text and buttons here.")
-UNKNOWN_COMMAND = N_("I do not know that command. /help shows the ones I understand.")
-
-
-async def citizen_of(update: Update, context: BotContext) -> Citizen:
-    """The citizen writing, created on first contact in their Telegram language."""
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None
-    known = await context.citizen_for(user.id)
-    if known is not None:
-        return known
-    citizen = await context.app.onboarding.citizen(user.id, chat.id, user.language_code)
-    context.remember(citizen)
-    return citizen
-
-
-async def show(update: Update, context: BotContext, reply: Reply) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    _ = context.app.texts.get(reply.locale)
-    await send_outcome(context.bot, chat.id, reply.outcome, _)
+ENTRIES = ("menu", "language", "mydata", "stop", "delete")
+"""Commands that jump into the onboarding dialog at the entry of the same name."""
 
 
 async def start(update: Update, context: BotContext) -> None:
     """/start, possibly with an invite code from a deep link."""
     citizen = await citizen_of(update, context)
     payload = context.args[0] if context.args else None
-    await show(update, context, await context.app.onboarding.start(citizen, payload))
+    await show(update, context, await context.app.get(OnboardingService).start(citizen, payload))
 
 
 def entry_command(entry: str):  # type: ignore[no-untyped-def]
@@ -61,60 +28,13 @@ def entry_command(entry: str):  # type: ignore[no-untyped-def]
 
     async def command(update: Update, context: BotContext) -> None:
         citizen = await citizen_of(update, context)
-        await show(update, context, await context.app.onboarding.enter(citizen, entry))
+        await show(update, context, await context.app.get(OnboardingService).enter(citizen, entry))
 
     command.__doc__ = f"/{entry}: enter the dialog at its {entry!r} entry."
     return command
 
 
-async def help_command(update: Update, context: BotContext) -> None:
-    """/help: what the bot can do, in the citizen's language."""
-    citizen = await citizen_of(update, context)
-    _ = context.app.texts.get(citizen.locale)
-    await send_text(context.bot, citizen.chat_id, _(HELP))
-
-
-async def press(update: Update, context: BotContext) -> None:
-    """A button of an onboarding step; stale or forged ones are answered and the step re-shown."""
-    query = update.callback_query
-    assert query is not None
-    citizen = await citizen_of(update, context)
-    reply = await context.app.onboarding.press(citizen, query.data or "")
-    await answer_press(query, reply.outcome, context.app.texts.get(reply.locale))
-
-
-async def text(update: Update, context: BotContext) -> None:
-    """Free text means something only mid-dialog, so the dialog decides."""
-    message = update.effective_message
-    assert message is not None
-    citizen = await citizen_of(update, context)
-    await show(update, context, await context.app.onboarding.text(citizen, message.text or ""))
-
-
-async def other_message(update: Update, context: BotContext) -> None:
-    """Photos, stickers, voice…: say kindly what works, and show the current step again."""
-    citizen = await citizen_of(update, context)
-    await show(update, context,
-               await context.app.onboarding.current(citizen, Phrase(NON_TEXT)))
-
-
-async def unknown_command(update: Update, context: BotContext) -> None:
-    """A typo in a command should get an answer, not silence."""
-    citizen = await citizen_of(update, context)
-    await send_text(context.bot, citizen.chat_id, context.app.texts.get(citizen.locale)(
-        UNKNOWN_COMMAND))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", start, filters=PRIVATE))
-    app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
-    for entry in ("menu", "language", "mydata", "stop", "delete"):
+    for entry in ENTRIES:
         app.add_handler(CommandHandler(entry, entry_command(entry), filters=PRIVATE))
-    # Registered last among callback handlers: every button no other feature claims lands in
-    # the dialog engine, which answers stale or forged ones and shows the current step again.
-    app.add_handler(CallbackQueryHandler(press))
-    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, text))
-    app.add_handler(MessageHandler(PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-                                   other_message))
-    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
-

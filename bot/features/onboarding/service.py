@@ -1,25 +1,27 @@
-"""Onboarding decisions: who the citizen is, which step they are on, what their answers mean."""
+"""Onboarding decisions: the welcome, consents, the profile and the menu, and what the answers
+mean. Never imports telegram."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock, from_db, to_db
 from bot.engine import DialogSpec, Facts
-from bot.engine.router import DialogRouter
-from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
+from bot.engine.runner import ActionContext, DialogBinding, DialogRunner
 from bot.engine.screen import Lines, Moment, Phrase, Value
 from bot.engine.storage import SessionStore
+from bot.events import CITIZEN_CHANGED
 from bot.features.care.service import CareService
 from bot.features.care.wording import FOLLOW_UP_LATER_PLAIN, FOLLOW_UP_NOW, HUMAN_REPLY, NO_STAFF
+from bot.features.cases.service import CaseService
 from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.features.citizens.consent_version import consent_text_version
 from bot.features.citizens.labels import month_value
 from bot.features.citizens.model import PreferredTime
+from bot.features.dialogs import FrontDoor, Reply
 from bot.features.invites import InviteService
 from bot.features.privacy import PrivacyService
 from bot.features.privacy.service import profile_lines
@@ -33,38 +35,31 @@ CASE_KEPT = N_("You have an open case with the job centre. If you delete, the jo
                "centre keeps the case record (when it was opened, what kind of help, any "
                "consultant's notes) as the law requires, but not your name or your messages "
                "here.")
-ERASED_NOTICE = N_("🗑 The citizen has erased their data with /delete. Nothing more is relayed; "
-                   "the case record and its notes stay.")
 CONSENT_STATES = ("welcome", "consent")
 RESTART_STATES = frozenset({"welcome", "declined", "deleted"})
 ALWAYS_OPEN_ENTRIES = frozenset({"mydata", "stop", "delete"})  # rights that need no consent
 
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """An outcome plus the citizen it is for (None once they are erased)."""
-
-    outcome: Outcome
-    citizen: Citizen | None
-    locale: str
+Emit = Callable[..., Awaitable[None]]
 
 
 class OnboardingService:
-    def __init__(self, spec: DialogSpec, sessions: SessionStore, citizens: CitizenStore,
-                 invites: InviteService, privacy: PrivacyService, care: CareService,
-                 texts: Texts, clock: Clock, jobcentre_name: str) -> None:
+    def __init__(self, spec: DialogSpec, sessions: SessionStore, front_door: FrontDoor,
+                 citizens: CitizenStore, invites: InviteService, privacy: PrivacyService,
+                 care: CareService, cases: CaseService, texts: Texts, clock: Clock,
+                 jobcentre_name: str, emit: Emit) -> None:
+        self._front_door = front_door
         self._citizens = citizens
         self._care = care
+        self._cases = cases
         self._invites = invites
         self._privacy = privacy
         self._texts = texts
         self._clock = clock
         self._jobcentre = jobcentre_name
+        self._emit = emit
         self.spec = spec
         self.runner = DialogRunner(spec, self.binding(), sessions, clock,
                                    texts.translated_everywhere)
-        self.router = DialogRouter(sessions, self.runner)
-        self.consents_saved: list[Callable[[int], Awaitable[None]]] = []
 
     def binding(self) -> DialogBinding:
         return DialogBinding(
@@ -92,19 +87,11 @@ class OnboardingService:
             },
         )
 
-    async def citizen(self, user_id: int, chat_id: int, language_code: str | None) -> Citizen:
-        """The citizen behind a Telegram user, created on first contact."""
-        found = await self._citizens.by_user(user_id)
-        if found is not None:
-            return found
-        locale = self._texts.locale_for_language_code(language_code)
-        return await self._citizens.create(user_id, chat_id, locale, self._clock.now())
-
     async def start(self, citizen: Citizen, payload: str | None) -> Reply:
         """/start, with or without an invite code; a returning citizen continues where they were."""
         if payload:
             await self._invites.redeem(payload, citizen.id)
-        current = await self.router.current(citizen.id)
+        current = await self._front_door.router.current(citizen.id)
         session = await current.session(citizen.id)
         mine = current is self.runner
         choosing = mine and session is not None and session.state == "consent"
@@ -113,7 +100,7 @@ class OnboardingService:
             outcome = await self.runner.enter(citizen.id, "start")
         else:
             outcome = await current.current(citizen.id, Phrase(WELCOME_BACK))
-        return await self._reply(citizen, outcome)
+        return await self._front_door.reply(citizen, outcome)
 
     async def enter(self, citizen: Citizen, entry: str) -> Reply:
         """A /command's way into the dialog; before any consent was chosen, every way in leads to
@@ -121,49 +108,15 @@ class OnboardingService:
         delete) are always open, and the next /start still begins with the welcome."""
         if entry not in ALWAYS_OPEN_ENTRIES and not await self._chose_consents(citizen.id):
             entry = "start"
-        return await self._reply(citizen, await self.runner.enter(citizen.id, entry))
+        return await self._front_door.reply(citizen, await self.runner.enter(citizen.id, entry))
 
     async def _chose_consents(self, citizen_id: int) -> bool:
         """Yes or no to at least one purpose, i.e. the citizen has been through the welcome."""
         return bool(await self._citizens.consents(citizen_id))
 
-    async def press(self, citizen: Citizen, callback_data: str) -> Reply:
-        """A button, for whichever dialog the citizen is in now (check-in, onboarding, …)."""
-        runner, session = await self.router.route(citizen.id)
-        return await self._reply(citizen, await runner.press(citizen.id, callback_data,
-                                                             loaded=session))
-
-    async def text(self, citizen: Citizen, text: str) -> Reply:
-        runner, session = await self.router.route(citizen.id)
-        return await self._reply(citizen, await runner.text(citizen.id, text, loaded=session))
-
-    async def current(self, citizen: Citizen, notice: Phrase | None = None) -> Reply:
-        runner, session = await self.router.route(citizen.id)
-        return await self._reply(citizen, await runner.current(citizen.id, notice,
-                                                               loaded=session))
-
-    async def resume(self, citizen: Citizen) -> Reply | None:
-        """The step the citizen is in the middle of, to show again after a question asked
-        outside the dialogs; None when they are at a resting screen or in no dialog."""
-        runner, session = await self.router.route(citizen.id)
-        if session is None or runner.spec.states[session.state].rest:
-            return None
-        return await self._reply(citizen, await runner.current(citizen.id, loaded=session))
-
     def consent_text_version(self, locale: str) -> str:
-        """Derived from the exact texts shown, so a reworded consent text gets a new version."""
-        _ = self._texts.get(locale)
-        shown = [self.spec.states[s].prompt or "" for s in CONSENT_STATES]
-        shown += [b.label or "" for s in CONSENT_STATES for b in self.spec.states[s].all_buttons()]
-        digest = hashlib.sha256("\x1f".join(_(m) for m in shown).encode()).hexdigest()
-        return f"{locale}-{digest[:10]}"
-
-    async def _reply(self, before: Citizen, outcome: Outcome) -> Reply:
-        """Re-read the citizen (a step may change the language); a goodbye keeps the old one."""
-        if outcome.forgotten:
-            return Reply(outcome, None, before.locale)
-        citizen = await self._citizens.by_id(before.id)
-        return Reply(outcome, citizen, citizen.locale if citizen else before.locale)
+        """The version of the welcome's consent texts, as shown in this language."""
+        return consent_text_version(self.spec, CONSENT_STATES, self._texts.get(locale), locale)
 
     # actions -------------------------------------------------------------
     async def _load_consents(self, ctx: ActionContext) -> None:
@@ -175,8 +128,7 @@ class OnboardingService:
         choices = {p: p.value in chosen for p in Purpose}
         await self._citizens.record_consents(ctx.subject_id, choices,
                                              await self._version_for(ctx.subject_id), ctx.now)
-        for listener in self.consents_saved:
-            await listener(ctx.subject_id)
+        await self._emit(CITIZEN_CHANGED, ctx.subject_id)
 
     async def _withdraw_all(self, ctx: ActionContext) -> None:
         ctx.data.pop("consents", None)
@@ -201,8 +153,7 @@ class OnboardingService:
             await self._citizens.update(ctx.subject_id, locale=ctx.value)
 
     async def _delete_citizen(self, ctx: ActionContext) -> None:
-        notice = self._texts.staff(ERASED_NOTICE)
-        await self._privacy.erase(ctx.subject_id, notice)
+        await self._privacy.erase(ctx.subject_id)
         ctx.forget = True
 
     async def _request_human(self, ctx: ActionContext) -> None:
@@ -226,7 +177,7 @@ class OnboardingService:
 
     async def _case_note_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
         """Said before erasing: what a case already shared with a consultant keeps."""
-        return Phrase(CASE_KEPT) if await self._privacy.has_open_case(citizen_id) else ""
+        return Phrase(CASE_KEPT) if await self._cases.open_case(citizen_id) else ""
 
     async def _mydata_param(self, citizen_id: int, data: dict[str, Any]) -> Value:
         return await self._privacy.describe(citizen_id)

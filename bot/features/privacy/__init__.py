@@ -1,5 +1,35 @@
 """The citizen's data rights: see what is stored, withdraw every consent, erase everything."""
 
-from bot.features.privacy.service import PrivacyService
+from __future__ import annotations
 
-__all__ = ["PrivacyService"]
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.feature import Feature
+from bot.features.audit import AuditLog
+from bot.features.citizens import CitizenStore
+from bot.features.privacy.service import PrivacyService
+from bot.features.privacy.storage import PrivacyStore
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+__all__ = ["FEATURE", "PrivacyService"]
+
+
+def _handlers(application: Any, settings: Settings) -> None:
+    from bot.features.privacy.handlers import register
+
+    register(application, settings)
+
+
+def _privacy(app: AppContext) -> PrivacyService:
+    return PrivacyService(PrivacyStore(app.db), app.get(CitizenStore), app.sessions,
+                          app.get(AuditLog), app.clock, app.stored_data, app.erase_parts)
+
+
+FEATURE = Feature(
+    name="privacy",
+    services={PrivacyService: _privacy},
+    handlers=_handlers,
+)

@@ -11,9 +11,12 @@ from typing import NamedTuple
 from telegram import InputFile, Message, Update
 from telegram.ext import Application, CommandHandler, filters
 
+from bot.config import Settings
 from bot.context import BotContext
 from bot.engine.screen import render
-from bot.features.staff import Role
+from bot.features.cases import CaseService
+from bot.features.privacy import PrivacyService
+from bot.features.staff import Role, StaffService
 from bot.features.staff.service import ADMINS, CASEWORK
 from bot.i18n import N_
 from bot.views import reply_here, thread_of
@@ -39,9 +42,9 @@ async def _request(update: Update, context: BotContext, roles: frozenset[Role],
     app = context.app
     user = update.effective_user
     message = update.effective_message
-    if user is None or message is None or not await app.staff.allowed(user.id, roles):
+    if user is None or message is None or not await app.get(StaffService).allowed(user.id, roles):
         return None
-    case = await app.cases.named(context.args)
+    case = await app.get(CaseService).named(context.args)
     if case is None:
         await reply_here(context.bot, message, app.texts.staff(usage))
         return None
@@ -56,7 +59,8 @@ async def lookup(update: Update, context: BotContext) -> None:
     if request is None:
         return
     _ = context.app.texts.staff
-    described = await context.app.privacy.staff_lookup(request.staff_id, request.citizen_id)
+    privacy = context.app.get(PrivacyService)
+    described = await privacy.staff_lookup(request.staff_id, request.citizen_id)
     text = (_(LOOKUP_HEADER, case=request.case_id) + "\n\n" + render(described, _)
             if described is not None else _(NO_CITIZEN, case=request.case_id))
     await reply_here(context.bot, request.message, text)
@@ -67,7 +71,7 @@ async def export(update: Update, context: BotContext) -> None:
     if request is None:
         return
     _ = context.app.texts.staff
-    document = await context.app.privacy.export(request.staff_id, request.citizen_id)
+    document = await context.app.get(PrivacyService).export(request.staff_id, request.citizen_id)
     if document is None:
         await reply_here(context.bot, request.message, _(NO_CITIZEN, case=request.case_id))
         return
@@ -78,8 +82,9 @@ async def export(update: Update, context: BotContext) -> None:
         message_thread_id=thread_of(request.message))
 
 
-def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Only in the staff chat: a citizen's /mydata is the onboarding feature's own command."""
+    staff_chat_id = settings.staff_chat_id
     if staff_chat_id is None:
         return
     staff_chat = filters.Chat(staff_chat_id)

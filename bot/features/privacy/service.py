@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock, to_db
-from bot.engine.screen import Day, Lines, Phrase, Plural, Value
+from bot.engine.screen import Day, Lines, Phrase, Value
 from bot.engine.storage import SessionStore
+from bot.feature import StoredData
 from bot.features.audit import AuditLog
-from bot.features.cases.storage import CaseStore
-from bot.features.checkin.storage import CheckinStore
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.citizens.labels import (
     LANGUAGE_NAMES,
@@ -20,10 +20,7 @@ from bot.features.citizens.labels import (
 )
 from bot.features.citizens.model import Citizen, ConsentRecord
 from bot.features.privacy.storage import PrivacyStore
-from bot.features.workspace.storage import WorkspaceStore
 from bot.i18n import N_
-from bot.outbox import Outbox, Priority
-from bot.outbox.model import Message
 
 log = logging.getLogger(__name__)
 LOOKED_AT = Phrase(N_("a consultant looked at your data"))
@@ -39,20 +36,20 @@ AUDIT_WORDS = {
 
 
 class PrivacyService:
+    """Each feature tells what it stores (`Feature.my_data`) and what it does before an erasure
+    (`Feature.erasure`); this service asks them all, through the two callables."""
+
     def __init__(self, store: PrivacyStore, citizens: CitizenStore, sessions: SessionStore,
-                 cases: CaseStore, checkins: CheckinStore, topics: WorkspaceStore,
-                 outbox: Outbox, audit: AuditLog, clock: Clock,
-                 staff_chat_id: int | None) -> None:
+                 audit: AuditLog, clock: Clock,
+                 stored_data: Callable[[int], Awaitable[list[StoredData]]],
+                 before_erasure: Callable[[int], Awaitable[list[str]]]) -> None:
         self._store = store
         self._citizens = citizens
         self._sessions = sessions
-        self._cases = cases
-        self._checkins = checkins
-        self._topics = topics
-        self._outbox = outbox
         self._audit = audit
         self._clock = clock
-        self._staff_chat_id = staff_chat_id
+        self._stored_data = stored_data
+        self._before_erasure = before_erasure
 
     async def withdraw_all(self, citizen_id: int, text_version: str) -> None:
         """Withdrawing is as easy as giving: every purpose off, recorded like a consent."""
@@ -60,23 +57,13 @@ class PrivacyService:
             citizen_id, dict.fromkeys(Purpose, False), text_version, self._clock.now()
         )
 
-    async def erase(self, citizen_id: int, staff_notice: str) -> None:
-        """Erase; with an open case the consultant is told first and the relay stops (the
-        topic and every queued relay go with the citizen row)."""
-        open_cases = await self._cases.open_for_citizen(citizen_id)
-        topic = await self._topics.topic(citizen_id)
-        if open_cases and self._staff_chat_id is not None:
-            await self._outbox.enqueue(
-                self._staff_chat_id,
-                Message(staff_notice, thread_id=topic.thread_id if topic else None),
-                priority=Priority.STAFF, kind="erased_notice")
-        await self._audit.record("citizen", "erased", citizen_id,
-                                 f"{len(open_cases)} open case(s) kept without the citizen")
+    async def erase(self, citizen_id: int) -> None:
+        """Erase: every feature's step first (e.g. the consultant is told), then the citizen row
+        and everything that cascades from it."""
+        notes = await self._before_erasure(citizen_id)
+        await self._audit.record("citizen", "erased", citizen_id, "; ".join(notes) or None)
         await self._citizens.delete(citizen_id)
         log.info("citizen erased on request")
-
-    async def has_open_case(self, citizen_id: int) -> bool:
-        return bool(await self._cases.open_for_citizen(citizen_id))
 
     async def describe(self, citizen_id: int) -> Value:
         """Everything stored about the citizen, as they would want to read it."""
@@ -102,18 +89,9 @@ class PrivacyService:
             record = consents.get(purpose)
             if record:
                 lines.append(_consent_history_line(record))
-        lines += await self._checkin_lines(citizen_id)
-        open_cases = await self._cases.open_for_citizen(citizen_id)
-        if open_cases:
-            lines.append(Plural(
-                "You have {n} open request for contact with a person from the job centre.",
-                "You have {n} open requests for contact with a person from the job centre.",
-                len(open_cases)))
-        phones = await self._cases.phones_of(citizen_id)
-        lines += [Phrase(N_("Phone number for the call you asked for: {phone} (given {date}; we "
-                            "delete it when the call is done)"),
-                         {"phone": p.shown, "date": Day(p.given_at or p.asked_at)})
-                  for p in phones]
+        parts = await self._stored_data(citizen_id)
+        lines += [line for part in parts for line in part.lines]
+        phones = any(part.phone_number for part in parts)
         lookups = [e for e in await self._audit.for_citizen(citizen_id) if e.by_staff]
         if lookups:
             lines.append(Phrase(N_("Job centre staff who looked at your data here:")))
@@ -156,20 +134,6 @@ class PrivacyService:
         document = {"citizen_no": citizen_id, "exported_at": to_db(self._clock.now()),
                     "tables": rows, "audit_log": trail}
         return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-
-    async def _checkin_lines(self, citizen_id: int) -> list[Value]:
-        lines: list[Value] = []
-        count, newest = await self._checkins.answer_summary(citizen_id)
-        if count and newest:
-            lines.append(Plural(
-                "Short check-in answers: {n} (the newest from {date}).",
-                "Short check-in answers: {n} (the newest from {date}).",
-                count, {"date": Day(newest)}))
-        wellbeing = await self._checkins.last_wellbeing(citizen_id)
-        if wellbeing:
-            lines.append(Phrase(N_("Your latest wellbeing check ({date}): {score} of 25 points."),
-                                {"date": Day(wellbeing[1]), "score": wellbeing[0]}))
-        return lines
 
 
 def profile_lines(citizen: Citizen, consents: dict[Purpose, ConsentRecord]) -> list[Value]:

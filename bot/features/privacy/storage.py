@@ -24,17 +24,25 @@ class PrivacyStore:
         for table in await self._db.table_names():
             if table == "citizens":
                 continue
+            # The one dynamic SQL in the storage modules, by design: the table names come from
+            # sqlite_master (so a new table is exported at once), quoted as identifiers.
+            name = _quoted(table)
             columns = {str(r["name"]) for r in
-                       await self._db.fetch_all(f"PRAGMA table_info({table})")}
+                       await self._db.fetch_all(f"PRAGMA table_info({name})")}
             if "citizen_id" in columns:
                 rows = await self._db.fetch_all(
-                    f"SELECT * FROM {table} WHERE citizen_id = ? ORDER BY rowid", (citizen_id,))
+                    f"SELECT * FROM {name} WHERE citizen_id = ? ORDER BY rowid", (citizen_id,))
             elif "case_id" in columns:
                 rows = await self._db.fetch_all(
-                    f"SELECT * FROM {table} WHERE case_id IN "
-                    f"(SELECT id FROM cases WHERE citizen_id = ?) ORDER BY rowid", (citizen_id,))
+                    f"SELECT * FROM {name} WHERE case_id IN "
+                    "(SELECT id FROM cases WHERE citizen_id = ?) ORDER BY rowid", (citizen_id,))
             else:
                 continue
             if rows:
                 found[table] = [dict(r) for r in rows]
         return found
+
+
+def _quoted(identifier: str) -> str:
+    """An SQL identifier in double quotes, any double quote in it doubled."""
+    return '"' + identifier.replace('"', '""') + '"'

@@ -1,4 +1,5 @@
-"""Telegram side of the workspace: relay both ways, silence while held, /staff, /canned, /c."""
+"""Telegram side of the workspace: relay both ways, silence while held, /staff, /canned, /c,
+and the outcome of a requested call."""
 
 from __future__ import annotations
 
@@ -13,15 +14,21 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import Settings
 from bot.context import BotContext
-from bot.features.staff import Role
+from bot.features.cases.handlers import CALL_LABELS, StaffCallbackHandler, mark_header
+from bot.features.cases.service import CaseService
+from bot.features.cases.workflow import NOT_ALLOWED
+from bot.features.citizens import CitizenStore
+from bot.features.staff import Role, StaffService
 from bot.features.staff.service import ADMINS, CASEWORK
-from bot.features.workspace.service import StaffWrite
+from bot.features.workspace.service import StaffWrite, WorkspaceService
 from bot.i18n import N_
+from bot.stages import Stage
 from bot.views import reply_here
 
-RELAY_GROUP = -20  # before risk reading (-10): everything a citizen sends reaches the topic
-SILENCE_GROUP = -5  # after risk reading: the urgent safety reply still goes out
+CALL_RECORDED = N_("📞 Call recorded: {outcome} ({staff}).")
+PHONE_DELETED = N_("The citizen's phone number has been deleted.")
 
 HELD = N_("A consultant from the job centre is looking after this conversation now.")
 NOT_HOLDER = N_("Only the consultant who holds the case writes to the citizen. Claim it (or "
@@ -46,7 +53,8 @@ async def relay_in(update: Update, context: BotContext) -> None:
         return
     citizen = await context.citizen_for(user.id)
     if citizen is not None:
-        await context.app.workspace.relay_in(citizen.id, message.chat.id, message.message_id)
+        await context.app.get(WorkspaceService).relay_in(citizen.id, message.chat.id,
+                                                         message.message_id)
 
 
 async def silence(update: Update, context: BotContext) -> None:
@@ -72,11 +80,12 @@ async def staff_wrote(update: Update, context: BotContext) -> None:
         return
     app = context.app
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    citizen_id = await app.workspace.citizen_of_topic(message.message_thread_id, reply_to)
+    workspace = app.get(WorkspaceService)
+    citizen_id = await workspace.citizen_of_topic(message.message_thread_id, reply_to)
     if citizen_id is None:
         return
-    result = await app.workspace.staff_wrote(user.id, citizen_id, message.text or "",
-                                             message.message_id)
+    result = await workspace.staff_wrote(user.id, citizen_id, message.text or "",
+                                         message.message_id)
     if result is StaffWrite.NOT_HOLDER:
         await context.bot.send_message(message.chat.id, app.texts.staff(NOT_HOLDER),
                                        message_thread_id=message.message_thread_id,
@@ -92,18 +101,19 @@ async def canned_in_topic(update: Update, context: BotContext) -> None:
     app = context.app
     _ = app.texts.staff
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    citizen_id = await app.workspace.citizen_of_topic(message.message_thread_id, reply_to)
+    workspace = app.get(WorkspaceService)
+    citizen_id = await workspace.citizen_of_topic(message.message_thread_id, reply_to)
     key = context.args[0] if context.args else ""
-    held = await app.workspace.held(citizen_id) if citizen_id else None
+    held = await workspace.held(citizen_id) if citizen_id else None
     if citizen_id is None or held is None or held.claimed_by != user.id:
         await _answer(update, context, _(NOT_HOLDER))
         return
-    citizen = await app.citizens.by_id(citizen_id)
-    text = await app.workspace.canned(key, citizen.locale) if citizen else None
+    citizen = await app.get(CitizenStore).by_id(citizen_id)
+    text = await workspace.canned(key, citizen.locale) if citizen else None
     if citizen is None or text is None:
         await _answer(update, context, _(CANNED_UNKNOWN, key=key))
         return
-    await app.workspace.send_text_to(citizen, text)
+    await workspace.send_text_to(citizen, text)
 
 
 async def canned_command(update: Update, context: BotContext) -> None:
@@ -111,19 +121,20 @@ async def canned_command(update: Update, context: BotContext) -> None:
     app = context.app
     user = update.effective_user
     message = update.effective_message
-    if user is None or message is None or not await app.workspace.may(user.id, CASEWORK):
+    workspace = app.get(WorkspaceService)
+    if user is None or message is None or not await workspace.may(user.id, CASEWORK):
         return
     _ = app.texts.staff
     args = context.args or []
     if args[:1] == ["list"]:
-        keys = await app.workspace.store.canned_keys()
+        keys = await workspace.store.canned_keys()
         await _answer(update, context, ", ".join(keys) if keys else _(CANNED_NONE))
         return
     body = (message.text or "").split(maxsplit=3)
     if args[:1] == ["add"] and len(body) == 4 and "|" in body[3]:
         text_da, _sep, text_en = body[3].partition("|")
         if text_da.strip() and text_en.strip():
-            await app.workspace.add_canned(body[2], text_da.strip(), text_en.strip(), user.id)
+            await workspace.add_canned(body[2], text_da.strip(), text_en.strip(), user.id)
             await _answer(update, context, _(STAFF_DONE))
             return
     await _answer(update, context, _(CANNED_USAGE))
@@ -133,20 +144,20 @@ async def staff_command(update: Update, context: BotContext) -> None:
     """/staff add|remove|list – admins only."""
     app = context.app
     user = update.effective_user
-    if user is None or not await app.staff.allowed(user.id, ADMINS):
+    if user is None or not await app.get(StaffService).allowed(user.id, ADMINS):
         return
     _ = app.texts.staff
     args = context.args or []
     if args[:1] == ["list"]:
-        rows = await app.staff.list()
+        rows = await app.get(StaffService).list()
         await _answer(update, context, "\n".join(_(STAFF_LINE, user=u, role=r) for u, r in rows))
         return
     if len(args) == 3 and args[0] == "add" and args[1].isdigit() and args[2] in set(Role):
-        await app.staff.add(int(args[1]), Role(args[2]), user.id)
+        await app.get(StaffService).add(int(args[1]), Role(args[2]), user.id)
         await _answer(update, context, _(STAFF_DONE))
         return
     if len(args) == 2 and args[0] == "remove" and args[1].isdigit():
-        await app.staff.remove(int(args[1]), user.id)
+        await app.get(StaffService).remove(int(args[1]), user.id)
         await _answer(update, context, _(STAFF_DONE))
         return
     await _answer(update, context, _(STAFF_USAGE))
@@ -158,11 +169,32 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
     await reply_here(context.bot, message, text)
 
 
-def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+async def call_outcome(update: Update, context: BotContext) -> None:
+    """Reached / not reached / new time, after a requested phone call."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    app = context.app
+    _ = app.texts.staff
+    _prefix, outcome, raw_id = query.data.split("|")
+    if not await app.get(StaffService).allowed(query.from_user.id, CASEWORK):
+        await query.answer(_(NOT_ALLOWED), show_alert=True)
+        return
+    phone_deleted = await app.get(WorkspaceService).record_call(int(raw_id), query.from_user.id,
+                                                                outcome)
+    await query.answer()
+    case = await app.get(CaseService).get(int(raw_id))
+    if case is not None:
+        line = _(CALL_RECORDED, outcome=_(CALL_LABELS[outcome]), staff=query.from_user.first_name)
+        await mark_header(query, f"{line} {_(PHONE_DELETED)}" if phone_deleted else line, case,
+                          _)
+
+
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private & ~filters.CONTACT, relay_in), group=RELAY_GROUP)
-    app.add_handler(MessageHandler(private, silence), group=SILENCE_GROUP)
-    app.add_handler(CallbackQueryHandler(silence), group=SILENCE_GROUP)
+    app.add_handler(MessageHandler(private & ~filters.CONTACT, relay_in), group=Stage.RELAY)
+    app.add_handler(MessageHandler(private, silence), group=Stage.SILENCE)
+    app.add_handler(CallbackQueryHandler(silence), group=Stage.SILENCE)
+    staff_chat_id = settings.staff_chat_id
     if staff_chat_id is None:
         return
     staff_chat = filters.Chat(staff_chat_id)
@@ -171,4 +203,6 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
     app.add_handler(CommandHandler("c", canned_in_topic, filters=staff_chat))
     app.add_handler(MessageHandler(staff_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
                                    staff_wrote))
+    app.add_handler(StaffCallbackHandler(
+        call_outcome, r"^call\|(reached|not_reached|new_time)\|\d+$", staff_chat_id))
 

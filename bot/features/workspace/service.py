@@ -11,9 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
-from bot.engine.router import DialogRouter
 from bot.engine.runner import ActionContext, DialogBinding, DialogRunner
-from bot.engine.screen import render, render_button
 from bot.engine.spec import DialogSpec
 from bot.engine.storage import SessionStore
 from bot.features.audit import AuditLog
@@ -22,7 +20,7 @@ from bot.features.citizens import Citizen, CitizenStore
 from bot.features.staff import Role, StaffService
 from bot.features.staff.service import CASEWORK
 from bot.features.workspace.storage import Topic, WorkspaceStore
-from bot.i18n import Texts
+from bot.i18n import N_, Texts
 from bot.outbox import Outbox, Priority
 from bot.outbox.model import Message
 
@@ -31,6 +29,8 @@ RELAY_IN = "relay_in"
 RELAY_OUT = "relay_out"
 NOTE_PREFIX = "//"
 CALL_DONE = "reached"
+ERASED_NOTICE = N_("🗑 The citizen has erased their data with /delete. Nothing more is relayed; "
+                   "the case record and its notes stay.")
 
 
 class StaffWrite(StrEnum):
@@ -52,8 +52,8 @@ class CallOutcome:
 class WorkspaceService:
     def __init__(self, store: WorkspaceStore, cases: CaseService, staff: StaffService,
                  citizens: CitizenStore, outbox: Outbox, audit: AuditLog, texts: Texts,
-                 sessions: SessionStore, router: DialogRouter, feedback: DialogSpec,
-                 clock: Clock, staff_chat_id: int | None) -> None:
+                 sessions: SessionStore, feedback: DialogSpec, clock: Clock,
+                 staff_chat_id: int | None) -> None:
         self.store = store
         self._cases = cases
         self._staff = staff
@@ -65,7 +65,6 @@ class WorkspaceService:
         self.staff_chat_id = staff_chat_id
         self.feedback = DialogRunner(feedback, self._feedback_binding(), sessions, clock,
                                      texts.translated_everywhere)
-        router.add(self.feedback)
 
     # the citizen's side -------------------------------------------------------------
     async def relay_in(self, citizen_id: int, chat_id: int, message_id: int) -> bool:
@@ -137,15 +136,38 @@ class WorkspaceService:
         return await self._staff.allowed(staff_id, roles)
 
     # closing and feedback -----------------------------------------------------------
+    async def case_closed(self, case: Case) -> bool:
+        """After Close: the citizen is asked how it went. True when no other case is open, so
+        their topic may close."""
+        citizen = await self._citizens.by_id(case.citizen_id) if case.citizen_id else None
+        if citizen is None:
+            return False
+        if citizen.reachable:
+            await self.ask_feedback(citizen, case.id)
+        return await self._cases.open_case(citizen.id) is None
+
+    async def before_erasure(self, citizen_id: int) -> None:
+        """With an open case the consultant is told first; the topic and every queued relay go
+        with the citizen row."""
+        if self.staff_chat_id is None or await self._cases.open_case(citizen_id) is None:
+            return
+        topic = await self.store.topic(citizen_id)
+        await self._outbox.enqueue(
+            self.staff_chat_id,
+            Message(self._texts.staff(ERASED_NOTICE),
+                    thread_id=topic.thread_id if topic else None),
+            priority=Priority.STAFF, kind="erased_notice")
+
+    async def notes_of(self, case: Case) -> list[str]:
+        """For /case: the consultants' internal notes."""
+        return [f"{NOTE_PREFIX} {note}" for note in await self.store.notes(case.id)]
+
     async def ask_feedback(self, citizen: Citizen, case_id: int) -> None:
         """After Close: thanks and an optional rating, as the first step of a small dialog."""
         outcome = await self.feedback.enter(citizen.id, "start", seed={"case_id": case_id})
         assert outcome.screen is not None
-        _ = self._texts.get(citizen.locale)
-        buttons = tuple(tuple((render_button(b, _), b.callback_data) for b in row)
-                        for row in outcome.screen.buttons)
         await self._outbox.enqueue(
-            citizen.chat_id, Message(render(outcome.screen.text, _), buttons),
+            citizen.chat_id, Message.from_screen(outcome.screen, self._texts.get(citizen.locale)),
             priority=Priority.RELAY, kind="feedback", citizen_id=citizen.id,
             key=f"feedback:{case_id}", at_most_once=True)
 

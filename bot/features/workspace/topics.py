@@ -34,12 +34,14 @@ class Topics:
         self._ = staff_translator
         self._chat = staff_chat_id
         self.forum = True
+        self._bot: Bot | None = None  # from check(), at start: closing a topic needs it
 
     async def check(self, bot: Bot) -> None:
         """Forum topics when the bot may manage them; a plain reply-thread group otherwise.
 
         Logs in one line what was found, so an operator sees at start whether alerts can arrive.
         """
+        self._bot = bot
         if self._chat is None:
             log.warning("staff chat: none (STAFF_CHAT_ID unset): nobody is alerted, and citizens "
                         "are told that nobody will contact them from here")
@@ -95,13 +97,14 @@ class Topics:
         if topic is None or topic.anchor_message_id is None:
             await self._store.save_topic(Topic(citizen_id, None, message_id, False))
 
-    async def close(self, bot: Bot, citizen_id: int) -> None:
+    async def close(self, citizen_id: int) -> None:
         """Closed in Telegram too; reopened when the citizen gets a new case."""
         topic = await self._store.topic(citizen_id)
-        if topic is None or topic.thread_id is None or topic.is_closed or self._chat is None:
+        if (topic is None or topic.thread_id is None or topic.is_closed or self._chat is None
+                or self._bot is None):
             return
         try:
-            await bot.close_forum_topic(self._chat, topic.thread_id)
+            await self._bot.close_forum_topic(self._chat, topic.thread_id)
         except BadRequest as exc:
             log.info("could not close a topic: %s", exc.message)
         await self._store.save_topic(Topic(citizen_id, topic.thread_id, None, True))

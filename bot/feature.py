@@ -1,0 +1,101 @@
+"""What a feature package offers the application, declared in one place.
+
+Each `bot/features/<x>/__init__.py` exports one `FEATURE`; `bot/features/enabled.py` lists
+them, and `app.py` and `context.py` loop over that list. A new feature is a new package plus one
+line there: its services, handlers, dialogs, timers, sweeps, outbox hooks, commands and its
+parts of /mydata, erasure and the staff header all come from its `Feature`.
+
+Handlers are given as a function that imports the feature's Telegram module when called, so
+that importing a feature's services never pulls in telegram (services must not need it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot import PROJECT_ROOT
+from bot.config import Settings
+from bot.engine import DialogSpec, load_dialog
+from bot.engine.screen import Value
+from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from telegram.ext import Application, ExtBot
+
+    from bot.context import AppContext
+    from bot.engine.runner import DialogRunner
+    from bot.features.cases.model import Case
+    from bot.features.citizens.model import Citizen, Purpose
+    from bot.outbox import OutboxItem
+    from bot.outbox.sender import OutboxSender
+    from bot.scheduler.model import Next, Timer
+
+Factory = Callable[["AppContext"], Any]
+"""Builds one service from the application's named dependencies (`app.get(OtherService)`)."""
+Sweep = Callable[[], Awaitable[int]]
+SentHook = Callable[["OutboxItem", int], Awaitable[None]]
+TimerHandler = Callable[["Timer"], Awaitable["Next | None"]]
+Listener = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A citizen's /command: in Telegram's menu and in /help, from this one declaration."""
+
+    name: str
+    menu: str
+    """msgid of the short description in the command menu."""
+    help: str | None
+    """msgid of its line in /help (None: not listed there)."""
+    position: int
+    """Where it stands in the menu and in /help, across features."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredData:
+    """A feature's part of /mydata: lines in the citizen's words."""
+
+    lines: list[Value]
+    phone_number: bool = False
+    """A phone number is among it (the closing words of /mydata then say so)."""
+
+
+MyData = Callable[[int], Awaitable[StoredData]]
+"""citizen id -> what this feature stores about them."""
+Erasure = Callable[[int], Awaitable[str | None]]
+"""Runs before the citizen's row is deleted (with everything that cascades from it); returns a
+note for the audit log, or None."""
+StaffHeader = Callable[["Citizen", "frozenset[Purpose]", Translator], Awaitable[list[str]]]
+"""Lines for the staff header about a citizen, given the purposes they consented to."""
+CaseDetails = Callable[["Case"], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    services: Mapping[type[Any], Factory] = field(default_factory=dict)
+    handlers: Callable[[Application[Any, Any, Any, Any, Any, Any], Settings], None] | None = None
+    """Adds the feature's handlers, at the stages (bot/stages.py) they belong to."""
+    commands: tuple[Command, ...] = ()
+    dialogs: Callable[[AppContext], tuple[DialogRunner, ...]] | None = None
+    """The dialogs it runs; the front door routes a citizen's input to the one they are in."""
+    timers: Mapping[str, Callable[[AppContext], TimerHandler]] = field(default_factory=dict)
+    sweeps: Mapping[str, Callable[[AppContext], Sweep]] = field(default_factory=dict)
+    on_sent: Mapping[str, Callable[[AppContext], SentHook]] = field(default_factory=dict)
+    """Outbox kind -> what to do with the Telegram message id once it is sent."""
+    my_data: Callable[[AppContext], MyData] | None = None
+    erasure: Callable[[AppContext], Erasure] | None = None
+    staff_header: Callable[[AppContext], StaffHeader] | None = None
+    listens: Mapping[str, Callable[[AppContext], Listener]] = field(default_factory=dict)
+    """Event name (bot/events.py) -> what to do when another feature emits it."""
+    case_details: Callable[[AppContext], CaseDetails] | None = None
+    """Lines it adds to a case shown with /case (e.g. the consultants' notes)."""
+    on_start: Callable[[AppContext, ExtBot[None], OutboxSender], Awaitable[None]] | None = None
+    """At start, after the database and before the first update (e.g. check the staff chat)."""
+
+
+def load_named_dialog(name: str) -> DialogSpec:
+    """dialogs/<name>.toml, validated against its binding when the feature builds its runner."""
+    return load_dialog(PROJECT_ROOT / "dialogs" / f"{name}.toml")

@@ -1,0 +1,37 @@
+"""The features this bot runs, in order.
+
+The order is the order of handlers within a stage (the front door's catch-alls must come last),
+of the parts of /mydata and the staff header, and of the listeners to an event. Services are
+built in the order they need one another, whatever their place here.
+"""
+
+from __future__ import annotations
+
+from bot.feature import Feature
+from bot.features import (
+    audit,
+    care,
+    cases,
+    checkin,
+    citizens,
+    dialogs,
+    invites,
+    onboarding,
+    privacy,
+    staff,
+    workspace,
+)
+
+FEATURES: tuple[Feature, ...] = (
+    citizens.FEATURE,
+    audit.FEATURE,
+    staff.FEATURE,
+    invites.FEATURE,
+    care.FEATURE,
+    checkin.FEATURE,
+    cases.FEATURE,
+    workspace.FEATURE,
+    privacy.FEATURE,
+    onboarding.FEATURE,
+    dialogs.FEATURE,  # last: every button and message no other feature claims lands here
+)

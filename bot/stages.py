@@ -1,0 +1,23 @@
+"""The stages every citizen's message passes, in order: PTB handler groups, named in one place.
+
+In each stage the first matching handler runs; a handler may end the update's journey with
+ApplicationHandlerStop.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Stage(IntEnum):
+    RELAY = -20
+    """While a case is open, everything the citizen sends is copied into their staff topic."""
+    RISK = -10
+    """Every free text is read for risk: a worrying one gets the caring reply and a case, and
+    goes no further."""
+    PHONE = -7
+    """An open "which number should we call?" takes a typed line or a shared contact."""
+    SILENCE = -5
+    """While a consultant holds the chat, the bot says nothing (the safety reply went before)."""
+    DIALOG = 0
+    """Commands, buttons and the dialogs; the front door's catch-alls come last."""

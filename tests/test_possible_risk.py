@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-import bot.features.care
+import bot.features.risk
 from bot.cli.risk import review_lines
 from bot.config import Settings
 from bot.features.care.service import CareService
@@ -62,7 +62,7 @@ def stand_in_head() -> Head:
 def embedder(monkeypatch: pytest.MonkeyPatch) -> KeywordEmbedder:
     stand_in = KeywordEmbedder()
     assessor = RiskAssessor(default_classifier(), SecondOpinion(stand_in, stand_in_head()))
-    monkeypatch.setattr(bot.features.care, "default_assessor", lambda model=True: assessor)
+    monkeypatch.setattr(bot.features.risk, "default_assessor", lambda model=True: assessor)
     return stand_in
 
 

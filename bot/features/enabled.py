@@ -18,6 +18,7 @@ from bot.features import (
     invites,
     onboarding,
     privacy,
+    risk,
     staff,
     workspace,
 )
@@ -27,6 +28,7 @@ FEATURES: tuple[Feature, ...] = (
     audit.FEATURE,
     staff.FEATURE,
     invites.FEATURE,
+    risk.FEATURE,
     care.FEATURE,
     checkin.FEATURE,
     cases.FEATURE,

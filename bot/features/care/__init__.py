@@ -10,7 +10,7 @@ from bot.features.care.helplines import Helplines, load_helplines
 from bot.features.care.service import CareService
 from bot.features.care.storage import DecisionStore
 from bot.features.cases.alerts import CaseAlerts
-from bot.features.risk.second_opinion import default_assessor
+from bot.features.risk import RiskAssessor
 from bot.i18n import N_
 
 __all__ = ["FEATURE", "CareService", "Helplines"]
@@ -26,10 +26,9 @@ FEATURE = Feature(
     name="care",
     services={
         Helplines: lambda app: load_helplines(app.settings.help_numbers_file),
-        # The lexicons and the model load here, at start, not on the first message.
         CareService: lambda app: CareService(app.get(CaseAlerts), app.texts,
-                                             default_assessor(app.settings.risk_model),
-                                             DecisionStore(app.db), app.clock),
+                                             app.get(RiskAssessor), DecisionStore(app.db),
+                                             app.clock),
     },
     handlers=_handlers,
     commands=(Command("human", N_("Talk to a person from the job centre"),

@@ -33,7 +33,7 @@ def train_head(corpus: Path = DEFAULT_CORPUS_DIR, out: Path = DEFAULT_HEAD_PATH)
     cases = [case for case in load_corpus(corpus) if not case.held_out]
     head = train(cases, embedder, default_classifier(), progress=print)
     head.save(out)
-    lines = [f"wrote {out}: possible risk from P(urgent) >= {head.possible:.2f} (>= "
+    lines = [f"wrote {out}: possible risk from an urgency score >= {head.possible:.2f} (>= "
              f"{head.confirm:.2f} when the rules saw concern), concern from P(risk) >= "
              f"{head.concern:.2f}", "cross-validated (training split):"]
     return lines + [f"  {key}: {value}" for key, value in head.report.items()]

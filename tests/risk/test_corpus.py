@@ -17,13 +17,14 @@ from bot.features.risk.second_opinion import RiskAssessor, default_assessor
 LANGUAGES = ("da", "en")
 LEGACY_SIZE = 697
 """The corpus before safety net v2; the new one is at least four times as large."""
-# Floors that guard what is reached, not yet the safety-net issue's targets (urgent-or-possible
-# recall >= 0.95, benign given the safety reply <= 0.10). Measured on the held-out split when
-# the head was last trained: urgent 0.905 da / 0.885 en, benign 0.073 da / 0.090 en, concern
-# 0.974 / 0.969. Raise the floors as the corpus and lexicons grow; never lower them.
-URGENT_RECALL = 0.85
-FALSE_SAFETY = 0.12
-CONCERN_RECALL = 0.70
+# Floors that guard what is reached. Measured on the held-out split when the head was last
+# trained (logistic regression blended with a nearest-neighbour vote, see head.py): urgent-or-
+# possible 0.955 da / 0.945 en (the safety-net issue's target is 0.95), benign given the safety
+# reply 0.092 / 0.080 (target <= 0.10, enforced here), concern 0.961 / 0.969. Raise the floors
+# as the corpus and lexicons grow; never lower them.
+URGENT_RECALL = 0.93
+FALSE_SAFETY = 0.10
+CONCERN_RECALL = 0.90
 FIRST_CLASS_KINDS = {"acts_done", "plans_means", "farewell", "acute_crisis", "substance",
                      "self_harm", "ideation_indirect", "spelling", "long_messages", "benign"}
 

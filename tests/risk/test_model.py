@@ -13,7 +13,7 @@ from bot.features.risk import RiskLevel, default_classifier
 from bot.features.risk import second_opinion as opinion_module
 from bot.features.risk.corpus import load_corpus
 from bot.features.risk.embedding import load_embedder, missing_cpu_feature
-from bot.features.risk.head import DEFAULT_HEAD_PATH, Head
+from bot.features.risk.head import DEFAULT_HEAD_PATH, Head, Neighbours
 from bot.features.risk.second_opinion import RiskAssessor, SecondOpinion, candidates
 from bot.features.risk.training import train
 
@@ -126,3 +126,22 @@ def test_an_everyday_phrase_the_rules_recognised_is_never_made_possible_risk() -
     assert "idiom" in idiom.reasons
     assert idiom.level is RiskLevel.CONCERN, "the model may still say concern, not more"
     assert assessor.assess("all so grey today").level is RiskLevel.POSSIBLE
+
+
+def test_the_neighbours_vote_raises_urgency_and_survives_a_round_trip(tmp_path: Path) -> None:
+    urgent = np.zeros((2, 384))
+    urgent[0, 0] = 1.0
+    urgent[1, 0], urgent[1, 2] = 0.8, 0.6
+    rest = np.zeros((1, 384))
+    rest[0, 1] = 1.0
+    neighbours = Neighbours.of(urgent, rest, k=2, temperature=50.0)
+    head = Head(AxisEmbedder.name, np.zeros((3, 384)), np.zeros(3), 0.5, 0.5, 0.5,
+                neighbours=neighbours, mix=0.75)
+    vectors = np.zeros((2, 384), dtype=np.float32)
+    vectors[0, 0] = vectors[1, 1] = 1.0  # "grey", and anything else
+    scores, risk = head.scores(vectors)
+    assert scores[0] > 0.8 > 0.1 > scores[1], "near the urgent phrases, or near the rest"
+    assert np.allclose(risk, 2 / 3), "the vote changes only the score of urgency"
+    path = tmp_path / "head.json"
+    head.save(path)
+    assert Head.load(path).to_json() == head.to_json()

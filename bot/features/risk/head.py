@@ -1,12 +1,14 @@
-"""The trained head: a logistic regression over sentence embeddings, stored as plain JSON.
+"""The trained head: a logistic regression over sentence embeddings, and the training phrases'
+own vectors for a nearest-neighbour vote on urgency, stored as plain JSON.
 
-Inference is a matrix product and a softmax in numpy; scikit-learn is needed only to train
+Inference is matrix products and a softmax in numpy; scikit-learn is needed only to train
 (`python -m bot risk train`). The file names the embedder it was trained on, so a head is
 never applied to vectors from another model.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,19 +20,93 @@ import numpy.typing as npt
 
 from .assessment import RiskLevel
 
-FORMAT = 2
+FORMAT = 3
 DEFAULT_HEAD_PATH = Path(__file__).with_name("head.json")
 CLASSES = (RiskLevel.NONE, RiskLevel.CONCERN, RiskLevel.URGENT)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Training phrases' vectors, urgent and the rest, stored as int8 with a scale per row.
+
+    The vote for a vector: sigmoid(temperature * (mean cosine of its k nearest urgent phrases -
+    mean cosine of its k nearest other phrases)). It catches a new wording of a risk the
+    corpus already knows, which a linear boundary can leave just outside.
+    """
+
+    urgent: npt.NDArray[np.float64]
+    rest: npt.NDArray[np.float64]
+    k: int
+    temperature: float
+
+    @classmethod
+    def of(cls, urgent: npt.NDArray[Any], rest: npt.NDArray[Any], k: int,
+           temperature: float) -> Neighbours:
+        """From full-precision vectors, rounded as they will be stored."""
+        return cls(_dequantise(*_quantise(urgent)), _dequantise(*_quantise(rest)), k,
+                   temperature)
+
+    def vote(self, vectors: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        near_urgent = _mean_top(vectors @ self.urgent.T, self.k)
+        near_rest = _mean_top(vectors @ self.rest.T, self.k)
+        return 1.0 / (1.0 + np.exp(-self.temperature * (near_urgent - near_rest)))
+
+    def to_data(self) -> dict[str, Any]:
+        return {"k": self.k, "temperature": self.temperature,
+                "urgent": _encode(*_quantise(self.urgent)), "rest": _encode(*_quantise(self.rest))}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Neighbours:
+        return cls(_decode(data["urgent"]), _decode(data["rest"]), int(data["k"]),
+                   float(data["temperature"]))
+
+
+def _mean_top(similarity: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
+    k = min(k, similarity.shape[1])
+    if k == 0:
+        return np.zeros(similarity.shape[0])
+    return -np.partition(-similarity, k - 1, axis=1)[:, :k].mean(axis=1)
+
+
+def _quantise(vectors: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    """int8 codes and one float32 scale per row; idempotent on already rounded vectors."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0)
+    scales = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    codes = np.clip(np.round(vectors / scales[:, None].astype(np.float64)), -127, 127)
+    return codes.astype(np.int8), scales
+
+
+def _dequantise(codes: npt.NDArray[np.int8],
+                scales: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    return codes.astype(np.float64) * scales[:, None].astype(np.float64)
+
+
+def _encode(codes: npt.NDArray[np.int8], scales: npt.NDArray[np.float32]) -> dict[str, Any]:
+    return {"rows": int(codes.shape[0]), "dim": int(codes.shape[1]) if codes.ndim == 2 else 0,
+            "codes": base64.b64encode(codes.astype("<i1").tobytes()).decode("ascii"),
+            "scales": base64.b64encode(scales.astype("<f4").tobytes()).decode("ascii")}
+
+
+def _decode(data: Mapping[str, Any]) -> npt.NDArray[np.float64]:
+    rows, dim = int(data["rows"]), int(data["dim"])
+    codes = np.frombuffer(base64.b64decode(data["codes"]), dtype="<i1").reshape(rows, dim)
+    scales = np.frombuffer(base64.b64decode(data["scales"]), dtype="<f4")
+    if scales.shape != (rows,):
+        raise ValueError("neighbour scales do not match their rows")
+    return _dequantise(codes.astype(np.int8), scales.astype(np.float32))
 
 
 @dataclass(frozen=True)
 class Head:
     """Weights per class (rows follow CLASSES), bias, and the three tuned thresholds.
 
-    possible: the probability of urgent at or above which a message is possible risk.
-    confirm: the lower probability of urgent that makes a rules' concern possible risk: two
+    possible: the score of urgency at or above which a message is possible risk.
+    confirm: the lower score of urgency that makes a rules' concern possible risk: two
         independent signals agreeing ("when in doubt, act").
     concern: the probability of any risk (concern + urgent) at or above which it is concern.
+    neighbours, mix: with neighbours, the score of urgency is (1 - mix) * P(urgent) + mix *
+        their vote; without, P(urgent) alone.
     """
 
     embedder: str
@@ -40,6 +116,8 @@ class Head:
     confirm: float
     concern: float
     report: Mapping[str, Any] = field(default_factory=dict)
+    neighbours: Neighbours | None = None
+    mix: float = 0.0
 
     def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """One row per vector: P(none), P(concern), P(urgent)."""
@@ -47,6 +125,16 @@ class Head:
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
         return odds / odds.sum(axis=1, keepdims=True)
+
+    def scores(self, vectors: npt.NDArray[np.float32]
+               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """One value per vector for each: the score of urgency, and P(any risk)."""
+        probabilities = self.probabilities(vectors)
+        urgent = probabilities[:, CLASSES.index(RiskLevel.URGENT)]
+        if self.neighbours is not None:
+            vote = self.neighbours.vote(vectors.astype(np.float64))
+            urgent = (1.0 - self.mix) * urgent + self.mix * vote
+        return urgent, 1.0 - probabilities[:, CLASSES.index(RiskLevel.NONE)]
 
     def to_json(self) -> str:
         """Stable text: same head, same bytes, so a rebuild can be compared with the shipped one."""
@@ -59,6 +147,8 @@ class Head:
             "bias": [round(float(b), 5) for b in self.bias],
             "weights": [[round(float(w), 5) for w in row] for row in self.weights],
             "report": self.report,
+            "neighbours": self.neighbours.to_data() if self.neighbours is not None else None,
+            "mix": self.mix,
         }
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -75,6 +165,9 @@ class Head:
         if weights.shape[0] != len(CLASSES) or bias.shape != (len(CLASSES),):
             raise ValueError(f"{path}: weights do not match the classes")
         thresholds = data["thresholds"]
+        neighbours = data.get("neighbours")
         return cls(str(data["embedder"]), weights, bias, float(thresholds["possible"]),
                    float(thresholds["confirm"]), float(thresholds["concern"]),
-                   data.get("report", {}))
+                   data.get("report", {}),
+                   Neighbours.from_data(neighbours) if neighbours is not None else None,
+                   float(data.get("mix", 0.0)))

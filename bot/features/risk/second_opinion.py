@@ -14,7 +14,7 @@ from functools import cache
 from .assessment import Assessment, Decider, Reason, RiskLevel
 from .classifier import Classifier, default_classifier
 from .embedding import Embedder, load_embedder
-from .head import CLASSES, DEFAULT_HEAD_PATH, Head
+from .head import DEFAULT_HEAD_PATH, Head
 
 log = logging.getLogger(__name__)
 MAX_SENTENCES = 24
@@ -22,8 +22,6 @@ MAX_SENTENCES = 24
 MIN_WORDS = 2
 """A single word (a name, "ja", "ok") is left to the rules, which know every grave word."""
 _SENTENCE_END = re.compile(r"(?<!\.)[.!?;]+(?!\.)|\n+")
-_URGENT = CLASSES.index(RiskLevel.URGENT)
-_NONE = CLASSES.index(RiskLevel.NONE)
 
 
 def candidates(text: str) -> list[str]:
@@ -40,7 +38,7 @@ def candidates(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class ModelScore:
-    """The gravest candidate's probability of urgent, and of any risk."""
+    """The gravest candidate's score of urgency, and its probability of any risk."""
 
     urgent: float
     risk: float
@@ -60,10 +58,8 @@ class SecondOpinion:
         texts = candidates(text)
         if not texts:
             return ModelScore(0.0, 0.0)
-        probabilities = self.head.probabilities(self._embedder.embed(texts))
-        urgent = float(probabilities[:, _URGENT].max())
-        risk = float((1.0 - probabilities[:, _NONE]).max())
-        return ModelScore(urgent, risk)
+        urgent, risk = self.head.scores(self._embedder.embed(texts))
+        return ModelScore(float(urgent.max()), float(risk.max()))
 
     def level(self, score: ModelScore, rules: RiskLevel = RiskLevel.NONE,
               idiom: bool = False) -> RiskLevel:

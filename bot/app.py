@@ -22,6 +22,7 @@ from bot.features.citizens import CitizenStore
 from bot.features.enabled import FEATURES
 from bot.health.heartbeat import ApiHeartbeat
 from bot.health.storage import HeartbeatStore
+from bot.outbox.limiter import SendLimiter
 from bot.outbox.sender import OutboxSender
 from bot.scheduler.sweeps import run_sweeps
 
@@ -39,6 +40,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     """The real application; tests and console mode pass a local Bot API as `request`."""
     # Opt in to PTB's coming behaviour (durations as timedelta) instead of a warning per 429.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    clock = clock or SystemClock()
     builder = (
         ApplicationBuilder()
         .token(settings.token or CONSOLE_TOKEN)
@@ -46,6 +48,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(ChatOrderedProcessor())
+        .rate_limiter(SendLimiter.for_settings(settings, clock))
         .post_init(open_resources)
         .post_shutdown(close_resources)
     )
@@ -53,7 +56,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["settings"] = settings
-    application.bot_data["clock"] = clock or SystemClock()
+    application.bot_data["clock"] = clock
     application.bot_data["background"] = background
     application.bot_data["features"] = features
     for feature in features:
@@ -72,7 +75,7 @@ async def open_resources(application: App) -> None:
     application.bot_data["app"] = context
     await publish_commands(application.bot, context.texts, features)
     sender = OutboxSender(application.bot, context.outbox, context.get(CitizenStore),
-                          context.clock)
+                          context.clock, context.emit)
     for feature in features:
         for kind, hook in feature.on_sent.items():
             sender.on_sent(kind, hook(context))

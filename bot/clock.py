@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -11,10 +12,17 @@ class Clock(Protocol):
         """Aware UTC time; everything stored is UTC."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait that long by this clock (a fake clock just moves on)."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 def to_db(moment: datetime) -> str:

@@ -96,6 +96,9 @@ class Settings:
     quiet_hours: tuple[time, time] | None = (time(20, 0), time(8, 0))
     quiet_weekends: bool = True
     risk_model: bool = True
+    webinar_reminder: timedelta = timedelta(minutes=30)  # WEBINAR_REMINDER_MINUTES before a start
+    send_rate: int = 25  # messages/s for everything the bot sends (bot/outbox/budget.py)
+    broadcast_paid: bool = False  # broadcasts with allow_paid_broadcast: up to 1000/s, in Stars
 
     @property
     def console_mode(self) -> bool:
@@ -160,6 +163,9 @@ class Settings:
             jobcentre_name=get.str("JOBCENTRE_NAME") or "Jobcentret",
             log_level=level,
             risk_model=get.bool("RISK_MODEL", True),
+            webinar_reminder=timedelta(minutes=get.positive_int("WEBINAR_REMINDER_MINUTES", 30)),
+            send_rate=get.positive_int("SEND_RATE", 25),
+            broadcast_paid=get.bool("BROADCAST_PAID", False),
         )
 
 

@@ -26,8 +26,11 @@ async def on_error(update: object, context: BotContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     app = context.bot_data.get("app")
     if isinstance(error, Forbidden) and chat is not None and app is not None:
-        if await app.get(CitizenStore).set_blocked_by_chat(chat.id, app.clock.now()):
-            log.info("update %s: citizen unreachable (403), marked as gone", update_id)
+        sender = context.bot_data.get("outbox_sender")
+        if chat.type == ChatType.PRIVATE and sender is not None:  # as for a queued message
+            dropped = await sender.citizen_unreachable(chat.id)
+            log.info("update %s: citizen unreachable (403), marked gone, %d queued dropped",
+                     update_id, dropped)
         return
     log.error("update %s failed with %s", update_id, type(error).__name__, exc_info=error)
     if chat is None or chat.type != ChatType.PRIVATE or app is None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 CITIZEN_CHANGED = "citizen_changed"
 """(citizen_id: int) – consents saved, or the bot unblocked: look again at what is planned."""
+CITIZEN_BLOCKED = "citizen_blocked"
+"""(citizen_id: int) – Telegram refused a message (403): the citizen is marked gone, their
+consents are withdrawn and their queue dropped; drop whatever else is planned for them."""
 CASE_RETURNED = "case_returned"
 """(case: Case) – a consultant handed the chat back to the bot."""
 CASE_CLOSED = "case_closed"

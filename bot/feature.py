@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.features.cases.model import Case
     from bot.features.citizens.model import Citizen, Purpose
     from bot.outbox import OutboxItem
+    from bot.outbox.model import Buttons
     from bot.outbox.sender import OutboxSender
     from bot.scheduler.model import Next, Timer
 
@@ -70,6 +71,10 @@ note for the audit log, or None."""
 StaffHeader = Callable[["Citizen", "frozenset[Purpose]", Translator], Awaitable[list[str]]]
 """Lines for the staff header about a citizen, given the purposes they consented to."""
 CaseDetails = Callable[["Case"], Awaitable[list[str]]]
+ButtonMaker = Callable[[str, Translator], Awaitable["Buttons"]]
+"""A broadcast button offered by a feature: (the argument after its prefix, e.g. the webinar id
+of `rsvp:12`; the recipient's translator) -> rows of (label, callback data) in that language.
+Raises ValueError for an argument it does not know (the CLI shows it as a usage error)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,10 @@ class Feature:
     """Lines it adds to a case shown with /case (e.g. the consultants' notes)."""
     on_start: Callable[[AppContext, ExtBot[None], OutboxSender], Awaitable[None]] | None = None
     """At start, after the database and before the first update (e.g. check the staff chat)."""
+    broadcast_buttons: Mapping[str, Callable[[AppContext], ButtonMaker]] = field(
+        default_factory=dict)
+    """Button prefix (as in `broadcast send --button rsvp:12`) -> the rows it adds to a
+    broadcast; bot/features/broadcasts looks them up across features."""
 
 
 def load_named_dialog(name: str) -> DialogSpec:

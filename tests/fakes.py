@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 
@@ -14,3 +15,8 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self._now += timedelta(**delta)
+
+    async def sleep(self, seconds: float) -> None:
+        """Whoever waits on the fake clock moves it; other tasks still get their turn."""
+        self.advance(seconds=seconds)
+        await asyncio.sleep(0)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import subcommands
+from bot.cli import broadcast, report, subcommands, webinar
 from bot.cli.logging_setup import configure_logging
 from bot.config import ConfigError, load_settings
 from bot.db import DatabasePathError
@@ -70,4 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     i18n = sub.add_parser("i18n", help="translation catalogue: extract | update | check | compile")
     i18n.add_argument("action", choices=["extract", "update", "check", "compile"])
     i18n.set_defaults(handler=subcommands.i18n)
+    broadcast.add_parser(sub)
+    webinar.add_parser(sub)
+    report.add_parser(sub)
     return parser

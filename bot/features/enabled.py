@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.feature import Feature
 from bot.features import (
     audit,
+    broadcasts,
     care,
     cases,
     checkin,
@@ -20,6 +21,7 @@ from bot.features import (
     privacy,
     risk,
     staff,
+    webinars,
     workspace,
 )
 
@@ -35,5 +37,7 @@ FEATURES: tuple[Feature, ...] = (
     workspace.FEATURE,
     privacy.FEATURE,
     onboarding.FEATURE,
+    broadcasts.FEATURE,
+    webinars.FEATURE,
     dialogs.FEATURE,  # last: every button and message no other feature claims lands here
 )

@@ -2,11 +2,14 @@
 
 Rows are written before anything is sent, so nothing queued is lost by a restart or kill -9.
 A single sender task takes the most important ready row (lowest priority number, then oldest),
-paced under Telegram's limits (about 25 messages/s overall, 1/s per private chat, 20/min per
-group), and records the outcome:
+paced by the one send budget it shares with the handlers' direct replies (bot/outbox/budget.py:
+`SEND_RATE`, default 25/s overall, 1 s between proactive messages to one private chat, 3 s and
+at most 20/min into one group), and records the outcome:
 
-* 429 `retry_after` -> the row, and every other row for that chat, waits exactly that long.
-* 403 -> the citizen is marked gone and their queued rows are dropped.
+* 429 `retry_after` -> every send, in every lane, waits that long (never less), also across
+  a restart; the row goes again after it.
+* 403 -> the citizen is marked gone, their consents are withdrawn (text version "blocked-403"),
+  their queued rows are dropped and features drop their plans (events.CITIZEN_BLOCKED).
 * timeouts and network errors -> retried with exponential back-off (capped at 5 minutes).
 * other 400s -> failed for good, logged without the text.
 
@@ -18,8 +21,8 @@ visible duplicate can appear; the window is the duration of one HTTP call. Rows 
 flag (staff alerts) are resent: a duplicate alert is better than a lost one. An idempotency key
 per logical message (e.g. `checkin:<citizen>:<slot>`) makes enqueueing itself idempotent.
 
-Replies to a person who just wrote are sent directly by the handlers, never queued, so they
-always go before queued proactive messages.
+Replies to a person who just wrote are sent directly by the handlers, never queued; they take
+the shared budget first (bot/outbox/limiter.py), so they never wait behind queued messages.
 """
 
 from bot.outbox.model import OutboxItem, Priority

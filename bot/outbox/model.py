@@ -32,18 +32,34 @@ class Status(StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"
     CANCELLED = "cancelled"
+    HELD = "held"
+    """Kept back on purpose (a paused broadcast): not sent, not a backlog; back to pending on
+    resume, cancelled with the rest of the chat's queue on a 403."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A small text file sent with a message (e.g. an .ics calendar file). Its text is kept in
+    the row's JSON payload: bytes would not fit there, and a file regenerated at send time
+    could differ from what was decided when it was queued."""
+
+    filename: str
+    text: str
+    """The file's content; sent encoded as UTF-8."""
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
     """What to send: text with inline buttons as (label, callback_data) rows, or a copy of a
-    message from another chat; into a citizen's staff topic when `topic_of` is set."""
+    message from another chat; into a citizen's staff topic when `topic_of` is set. With a
+    `document`, the file is sent (sendDocument) and the text is its caption (≤ 1024)."""
 
     text: str = ""
     buttons: Buttons = ()
     topic_of: int | None = None
     copy_from: tuple[int, int] | None = None  # (chat_id, message_id)
     thread_id: int | None = None  # a known topic, for when the citizen is gone already
+    document: Document | None = None
 
     @classmethod
     def from_screen(cls, screen: Screen, _: Translator) -> Message:
@@ -55,14 +71,28 @@ class Message:
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "buttons": [list(map(list, row)) for row in self.buttons],
                 "topic_of": self.topic_of, "thread_id": self.thread_id,
-                "copy_from": list(self.copy_from) if self.copy_from else None}
+                "copy_from": list(self.copy_from) if self.copy_from else None,
+                "document": ([self.document.filename, self.document.text]
+                             if self.document else None)}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Message:
         buttons = tuple(tuple((str(b[0]), str(b[1])) for b in row) for row in raw["buttons"])
         copy = raw.get("copy_from")
+        document = raw.get("document")
         return cls(raw["text"], buttons, raw.get("topic_of"),
-                   (int(copy[0]), int(copy[1])) if copy else None, raw.get("thread_id"))
+                   (int(copy[0]), int(copy[1])) if copy else None, raw.get("thread_id"),
+                   Document(str(document[0]), str(document[1])) if document else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """One message to one chat, for `Outbox.enqueue_many`."""
+
+    chat_id: int
+    message: Message
+    citizen_id: int | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,42 +1,62 @@
-"""The one sender task: takes ready outbox rows in priority order and hands them to Telegram."""
+"""The outbox sender: takes ready rows in priority order and hands them to Telegram, a few at a
+time (each to another chat)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.clock import Clock
+from bot.events import CITIZEN_BLOCKED
 from bot.features.citizens import CitizenStore
+from bot.outbox.budget import Lane
+from bot.outbox.limiter import OUTBOX, budget_of, retry_seconds
 from bot.outbox.model import OutboxItem
-from bot.outbox.service import Outbox, Pacer
+from bot.outbox.service import Outbox
 from bot.views import inline_markup
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_BUNDLE = 100  # copyMessages takes at most 100 message ids
 IDLE_WAIT = 60.0
+CONCURRENT_SENDS = 4
+"""Sends `run` keeps in flight at once, each to another chat: one Bot API call at a time
+could not reach a high SEND_RATE (a call takes about a millisecond even locally). So at a crash
+at most this many at-most-once rows are caught mid-send and become uncertain."""
+FIRST_LOOK = 4  # ready rows read first; READY_LOOK of them only when none of these may go now
+READY_LOOK = 50
+BUSY_WAIT = 0.05  # seconds to look again when every ready row's chat has a send in flight
+BLOCKED_CONSENT_VERSION = "blocked-403"
+"""The text version of the consent withdrawals recorded when Telegram says 403."""
+PAID_KIND = "broadcast"  # rows of this kind go with allow_paid_broadcast when BROADCAST_PAID=1
 
 SentHook = Callable[[OutboxItem, int], Awaitable[None]]
 TopicResolver = Callable[[int], Awaitable[tuple[int | None, int | None]]]
+Emit = Callable[..., Awaitable[None]]
 
 
 class OutboxSender:
-    def __init__(self, bot: ExtBot[None], outbox: Outbox, citizens: CitizenStore,
-                 clock: Clock) -> None:
+    def __init__(self, bot: ExtBot[Any], outbox: Outbox, citizens: CitizenStore,
+                 clock: Clock, emit: Emit | None = None) -> None:
         self._bot = bot
         self._outbox = outbox
         self._store = outbox.store
         self._citizens = citizens
         self._clock = clock
-        self._pacer = Pacer()
+        self._emit = emit
+        self._budget = budget_of(bot)
         self._on_sent: dict[str, list[SentHook]] = {}
         self._topics: TopicResolver | None = None
+        self._busy: set[int] = set()  # chats with a send in flight: one at a time, in order
 
     def resolve_topics(self, resolver: TopicResolver) -> None:
         """How to find (or open) a citizen's topic: returns (thread id, message to reply to)."""
@@ -52,27 +72,60 @@ class OutboxSender:
         if uncertain or again:
             log.warning("outbox after restart: %d uncertain (not resent), %d to send again",
                         uncertain, again)
+        until = await self._store.paused_until()
+        now = self._clock.now()
+        if until is not None and until > now:  # Telegram's flood wait outlives a restart
+            self._budget.pause((until - now).total_seconds())
 
     async def send_next(self) -> timedelta | None:
         """Send at most one ready row. Returns how long until another may go (zero: at once),
         or None when nothing is queued at all."""
         now = self._clock.now()
-        items = await self._store.ready(now)
-        if not items:
-            due = await self._store.next_due()
-            return None if due is None else max(due - now, timedelta(0))
+        soonest = self._budget.wait_any()
+        if soonest and await self._store.any_ready(now):  # none may go yet: no need to read
+            return timedelta(seconds=soonest)
+        wait = 0.0
+        for limit in (FIRST_LOOK, READY_LOOK):  # the first rows nearly always do: parse few
+            items = await self._store.ready(now, limit)
+            if not items:
+                due = await self._store.next_due()
+                return None if due is None else max(due - now, timedelta(0))
+            item, wait = self._pick(items)
+            if item is not None:
+                self._busy.add(item.chat_id)  # booked and claimed with no await in between
+                try:
+                    await self._send(item, self._paid(item))
+                finally:
+                    self._busy.discard(item.chat_id)
+                return timedelta(0)
+            if len(items) < limit:
+                break
+        return timedelta(seconds=wait)
+
+    def _pick(self, items: list[OutboxItem]) -> tuple[OutboxItem | None, float]:
+        """The first row that may go now, its budget booked; else the shortest wait."""
         waits = []
         for item in items:
-            wait = self._pacer.wait(item.chat_id, now)
-            if wait == timedelta(0):
-                await self._send(item)
-                return timedelta(0)
+            lane, paid = Lane.of(item.priority), self._paid(item)
+            wait = self._budget.wait(lane, item.chat_id, paid=paid)
+            if item.chat_id in self._busy:
+                wait = max(wait, BUSY_WAIT)
+            if wait == 0.0:
+                self._budget.take(lane, item.chat_id, paid=paid)
+                return item, 0.0
             waits.append(wait)
-        return min(waits)
+        return None, min(waits)
+
+    def _paid(self, item: OutboxItem) -> bool:
+        return self._budget.paid_broadcasts and item.kind == PAID_KIND
 
     async def run(self) -> None:
-        """Forever: send what is ready, sleep until the next row is due or a new one arrives."""
+        """Forever: send what is ready, CONCURRENT_SENDS at a time, sleep until the next row is
+        due or a new one arrives."""
         await self.recover()
+        await asyncio.gather(*(self._work() for _ in range(CONCURRENT_SENDS)))
+
+    async def _work(self) -> None:
         while True:
             try:
                 wait = await self.send_next()
@@ -86,7 +139,7 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._outbox.wake.wait(), timeout)
 
-    async def _send(self, item: OutboxItem) -> None:
+    async def _send(self, item: OutboxItem, paid: bool = False) -> None:
         message = item.message
         markup = inline_markup(message.buttons)
         bundle = [item]
@@ -96,30 +149,40 @@ class OutboxSender:
                                    else (message.thread_id, None))
             if message.copy_from is not None and item.chat_id < 0 and reply_to is None:
                 bundle = await self._bundle(item)
-            for member in bundle:
-                await self._store.mark_sending(member.id)
+            if not await self._store.mark_sending(item.id):
+                return  # cancelled or held since it was read: not ours to send any more
+            bundle = [m for m in bundle if m is item or await self._store.mark_sending(m.id)]
             if len(bundle) > 1:
                 assert message.copy_from is not None
                 ids = await self._bot.copy_messages(
                     item.chat_id, message.copy_from[0],
                     [m.message.copy_from[1] for m in bundle if m.message.copy_from],
-                    message_thread_id=thread_id)
+                    message_thread_id=thread_id, rate_limit_args=OUTBOX)
                 sent_ids = [i.message_id for i in ids]
             elif message.copy_from is not None:
                 copied = await self._bot.copy_message(
                     item.chat_id, message.copy_from[0], message.copy_from[1],
-                    message_thread_id=thread_id, reply_to_message_id=reply_to)
+                    message_thread_id=thread_id, reply_to_message_id=reply_to,
+                    allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
                 sent_ids = [copied.message_id]
+            elif message.document is not None:
+                sent = await self._bot.send_document(
+                    item.chat_id, InputFile(message.document.text.encode("utf-8"),
+                                            filename=message.document.filename),
+                    caption=message.text or None, reply_markup=markup,
+                    message_thread_id=thread_id, reply_to_message_id=reply_to,
+                    allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
+                sent_ids = [sent.message_id]
             else:
                 sent = await self._bot.send_message(
                     item.chat_id, message.text, reply_markup=markup, message_thread_id=thread_id,
-                    reply_to_message_id=reply_to)
+                    reply_to_message_id=reply_to, allow_paid_broadcast=paid or None,
+                    rate_limit_args=OUTBOX)
                 sent_ids = [sent.message_id]
         except RetryAfter as exc:
-            for member in bundle:
-                await self._retry_after(member, exc)
+            await self._retry_after(bundle, exc)
         except Forbidden:
-            await self._forbidden(item)
+            await self._forbidden(bundle)
         except BadRequest as exc:
             for member in bundle:
                 await self._store.fail(member.id, f"400 {exc.message}"[:200])
@@ -132,7 +195,6 @@ class OutboxSender:
                 await self._backoff(member, type(exc).__name__)
         else:
             now = self._clock.now()
-            self._pacer.sent(item.chat_id, now)
             for member, message_id in zip(bundle, sent_ids, strict=False):
                 await self._store.mark_sent(member.id, message_id, now)
                 for hook in self._on_sent.get(member.kind, ()):
@@ -150,26 +212,55 @@ class OutboxSender:
         bundle = [item, *others][:MAX_BUNDLE]
         return sorted(bundle, key=lambda m: m.message.copy_from[1] if m.message.copy_from else 0)
 
-    async def _retry_after(self, item: OutboxItem, exc: RetryAfter) -> None:
-        seconds = exc.retry_after
-        delay = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
-        until = self._clock.now() + delay
-        self._pacer.block(item.chat_id, until)
-        await self._store.retry_later(item.id, until, "429")
-        await self._store.defer_chat(item.chat_id, until)
-        log.warning("outbox: 429 for a chat, holding it %ss", delay.total_seconds())
+    async def _retry_after(self, bundle: list[OutboxItem], exc: RetryAfter) -> None:
+        """Telegram's flood control is per bot: the whole budget pauses (bot/outbox/limiter.py
+        did so already), to a whole second so that the row keeps it exactly for a restart."""
+        now = self._clock.now()
+        until = _whole_second_up(now + timedelta(seconds=retry_seconds(exc)))
+        self._budget.pause((until - now).total_seconds())
+        for member in bundle:
+            await self._store.retry_later(member.id, until, "429")
+        log.warning("outbox: 429, every send paused until %s", until.isoformat())
 
-    async def _forbidden(self, item: OutboxItem) -> None:
-        await self._store.fail(item.id, "403")
+    async def _forbidden(self, bundle: list[OutboxItem]) -> None:
+        for member in bundle:
+            await self._store.fail(member.id, "403")
+        item = bundle[0]
         if item.chat_id > 0:
-            await self._citizens.set_blocked_by_chat(item.chat_id, self._clock.now())
-            dropped = await self._store.cancel_chat(item.chat_id, "citizen blocked the bot")
+            dropped = await self.citizen_unreachable(item.chat_id, item.citizen_id)
             log.info("outbox: citizen unreachable (403), marked gone, %d queued dropped",
                      dropped)
         else:
             log.error("outbox: the bot may not post in group chat (403); check its rights")
 
+    async def citizen_unreachable(self, chat_id: int, citizen_id: int | None = None) -> int:
+        """Telegram refused a message to a citizen's chat (403): they blocked the bot or deleted
+        their account. Marked gone, every consent withdrawn, nothing queued for them is sent,
+        and the features drop what they had planned (CITIZEN_BLOCKED). Returns how many queued
+        rows were dropped."""
+        now = self._clock.now()
+        await self._citizens.set_blocked_by_chat(chat_id, now)
+        dropped = await self._store.cancel_chat(chat_id, "citizen blocked the bot")
+        if citizen_id is None:
+            citizen = await self._citizens.by_user(chat_id)  # a private chat's id is the user's
+            citizen_id = citizen.id if citizen else None
+        if citizen_id is None:
+            return dropped
+        granted = [p for p, record in (await self._citizens.consents(citizen_id)).items()
+                   if record.granted]
+        if granted:
+            await self._citizens.record_consents(citizen_id, dict.fromkeys(granted, False),
+                                                 BLOCKED_CONSENT_VERSION, now)
+        if self._emit is not None:
+            await self._emit(CITIZEN_BLOCKED, citizen_id)
+        return dropped
+
     async def _backoff(self, item: OutboxItem, error: str) -> None:
         delay = min(timedelta(seconds=2 ** min(item.attempts + 1, 12)), MAX_BACKOFF)
         await self._store.retry_later(item.id, self._clock.now() + delay, error)
         log.warning("outbox %d: %s, retrying in %ss", item.id, error, delay.total_seconds())
+
+
+def _whole_second_up(moment: datetime) -> datetime:
+    """Rows keep whole seconds (bot.clock.to_db): round up, never down."""
+    return datetime.fromtimestamp(math.ceil(moment.timestamp()), UTC)

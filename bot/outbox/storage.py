@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from aiosqlite import Row
 
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.outbox.model import Message, OutboxItem, Status
+from bot.outbox.model import Addressed, Message, OutboxItem, Status
 
 
 class OutboxStore:
@@ -33,6 +34,31 @@ class OutboxStore:
                  to_db(now)),
             )
 
+    async def add_many(self, rows: Sequence[Addressed], *, priority: int, kind: str,
+                       ref: int | None, not_before: datetime, at_most_once: bool,
+                       now: datetime) -> int:
+        """Many rows in one transaction; a row whose idempotency key exists already is skipped.
+        Returns how many were added."""
+        payloads: dict[int, str] = {}  # one JSON text per distinct message object
+        values = []
+        for row in rows:
+            payload = payloads.get(id(row.message))
+            if payload is None:
+                payload = payloads[id(row.message)] = json.dumps(row.message.to_json(),
+                                                                 ensure_ascii=False)
+            values.append((row.key, row.chat_id, row.citizen_id, priority, kind, ref,
+                           int(at_most_once), payload, to_db(not_before), to_db(now)))
+        async with self._db.transaction() as tx:
+            before = await tx.fetch_one("SELECT total_changes() AS n")
+            await tx.execute_many(
+                "INSERT INTO outbox (idempotency_key, chat_id, citizen_id, priority, kind, ref, "
+                "at_most_once, payload, not_before, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (idempotency_key) DO NOTHING", values)
+            after = await tx.fetch_one("SELECT total_changes() AS n")
+        assert before is not None and after is not None
+        return int(after["n"]) - int(before["n"])
+
     async def ready(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
         rows = await self._db.fetch_all(
             "SELECT id, chat_id, citizen_id, priority, kind, ref, payload, not_before, attempts, "
@@ -42,6 +68,13 @@ class OutboxStore:
             (to_db(now), limit),
         )
         return [_item(r) for r in rows]
+
+    async def any_ready(self, now: datetime) -> bool:
+        """Whether some row could go now (cheaper than `ready`: nothing is read)."""
+        row = await self._db.fetch_one(
+            "SELECT 1 AS one FROM outbox WHERE status = 'pending' AND not_before <= ? LIMIT 1",
+            (to_db(now),))
+        return row is not None
 
     async def ready_for_chat(self, chat_id: int, kind: str, now: datetime,
                              limit: int = 100) -> list[OutboxItem]:
@@ -59,10 +92,12 @@ class OutboxStore:
             "SELECT MIN(not_before) AS due FROM outbox WHERE status = 'pending'")
         return from_db(row["due"]) if row and row["due"] else None
 
-    async def mark_sending(self, item_id: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
-            (item_id,))
+    async def mark_sending(self, item_id: int) -> bool:
+        """Claim a pending row for sending; False when it is no longer pending (e.g. cancelled
+        or held from the CLI since it was read, or claimed already)."""
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 "
+            "WHERE id = ? AND status = 'pending'", (item_id,)) == 1
 
     async def mark_sent(self, item_id: int, message_id: int | None, now: datetime) -> None:
         await self._db.execute(
@@ -74,11 +109,12 @@ class OutboxStore:
             "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
             (to_db(not_before), error, item_id))
 
-    async def defer_chat(self, chat_id: int, not_before: datetime) -> None:
-        """A 429 for one chat holds back every pending row for that chat."""
-        await self._db.execute(
-            "UPDATE outbox SET not_before = MAX(not_before, ?) "
-            "WHERE chat_id = ? AND status = 'pending'", (to_db(not_before), chat_id))
+    async def paused_until(self) -> datetime | None:
+        """The end of the last 429 pause, as kept on the row it stopped (for a restart)."""
+        row = await self._db.fetch_one(
+            "SELECT MAX(not_before) AS until FROM outbox "
+            "WHERE status = 'pending' AND last_error = '429'")
+        return from_db(row["until"]) if row and row["until"] else None
 
     async def fail(self, item_id: int, error: str) -> None:
         await self._db.execute(
@@ -87,7 +123,49 @@ class OutboxStore:
     async def cancel_chat(self, chat_id: int, reason: str) -> int:
         return await self._db.execute_rowcount(
             "UPDATE outbox SET status = 'cancelled', last_error = ? "
-            "WHERE chat_id = ? AND status = 'pending'", (reason, chat_id))
+            "WHERE chat_id = ? AND status IN ('pending', 'held')", (reason, chat_id))
+
+    async def cancel_citizen_kind(self, citizen_id: int, kind: str, reason: str) -> int:
+        """A citizen's rows of one kind not sent yet will not be sent (e.g. after opting out)."""
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET status = 'cancelled', last_error = ? "
+            "WHERE citizen_id = ? AND kind = ? AND status IN ('pending', 'held')",
+            (reason, citizen_id, kind))
+
+    async def hold_ref(self, kind: str, ref: int) -> int:
+        """Keep back every pending row about one thing (e.g. a paused broadcast)."""
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET status = 'held' WHERE kind = ? AND ref = ? AND status = 'pending'",
+            (kind, ref))
+
+    async def release_ref(self, kind: str, ref: int) -> int:
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET status = 'pending' WHERE kind = ? AND ref = ? AND status = 'held'",
+            (kind, ref))
+
+    async def cancel_ref(self, kind: str, ref: int, reason: str) -> int:
+        """Rows about one thing not sent yet (pending or held) will not be sent."""
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET status = 'cancelled', last_error = ? "
+            "WHERE kind = ? AND ref = ? AND status IN ('pending', 'held')", (reason, kind, ref))
+
+    async def defer_ref(self, kind: str, ref: int, not_before: datetime) -> int:
+        """Pending rows about one thing wait until a moment (e.g. the end of quiet hours)."""
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET not_before = ? "
+            "WHERE kind = ? AND ref = ? AND status = 'pending' AND not_before < ?",
+            (to_db(not_before), kind, ref, to_db(not_before)))
+
+    async def tally_ref(self, kind: str, ref: int, now: datetime
+                        ) -> list[tuple[Status, str | None, bool, int]]:
+        """(status, last error, waiting for a later moment, how many) of the rows about one
+        thing."""
+        rows = await self._db.fetch_all(
+            "SELECT status, last_error, status = 'pending' AND not_before > ? AS later, "
+            "COUNT(*) AS n FROM outbox WHERE kind = ? AND ref = ? "
+            "GROUP BY status, last_error, later", (to_db(now), kind, ref))
+        return [(Status(r["status"]), r["last_error"], bool(r["later"]), int(r["n"]))
+                for r in rows]
 
     async def recover_after_crash(self) -> tuple[int, int]:
         """Rows caught mid-send: at-most-once ones become uncertain, the others go again."""
@@ -118,10 +196,20 @@ class OutboxStore:
         sent to, or queued for, a citizen's own chat since a moment."""
         row = await self._db.fetch_one(
             "SELECT COUNT(*) AS n FROM outbox WHERE citizen_id = ? AND chat_id > 0 "
-            "AND priority >= ? AND (status IN ('pending', 'sending') OR "
+            "AND priority >= ? AND (status IN ('pending', 'sending', 'held') OR "
             "(status IN ('sent', 'uncertain') AND COALESCE(sent_at, created_at) >= ?))",
             (citizen_id, lowest_priority, to_db(since)))
         return int(row["n"]) if row else 0
+
+    async def count_unsolicited_all(self, since: datetime, lowest_priority: int
+                                    ) -> dict[int, int]:
+        """count_unsolicited for every citizen at once: citizen id -> count (none: 0)."""
+        rows = await self._db.fetch_all(
+            "SELECT citizen_id, COUNT(*) AS n FROM outbox WHERE citizen_id IS NOT NULL "
+            "AND chat_id > 0 AND priority >= ? AND (status IN ('pending', 'sending', 'held') "
+            "OR (status IN ('sent', 'uncertain') AND COALESCE(sent_at, created_at) >= ?)) "
+            "GROUP BY citizen_id", (lowest_priority, to_db(since)))
+        return {int(r["citizen_id"]): int(r["n"]) for r in rows}
 
     async def purge(self, before: datetime) -> int:
         """Delivered (or given-up) rows hold message texts: keep them only as long as needed."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Settings
-from bot.events import CASE_RETURNED, CITIZEN_CHANGED
+from bot.events import CASE_RETURNED, CITIZEN_BLOCKED, CITIZEN_CHANGED
 from bot.feature import Feature, load_named_dialog
 from bot.features.care.service import CareService
 from bot.features.cases.alerts import CaseAlerts
@@ -42,6 +42,13 @@ def _resume_after_return(app: Any) -> Any:
     return resume
 
 
+def _cancel_when_blocked(app: Any) -> Any:
+    async def cancel(citizen_id: int) -> None:
+        await app.scheduler.cancel(CheckinService.key(citizen_id))
+
+    return cancel
+
+
 FEATURE = Feature(
     name="checkin",
     services={CheckinService: _service},
@@ -50,7 +57,7 @@ FEATURE = Feature(
     timers={KIND: lambda app: app.get(CheckinService).fire},
     sweeps={"check-in timeouts": lambda app: app.get(CheckinService).runner.expire_due},
     listens={CITIZEN_CHANGED: lambda app: app.get(CheckinService).ensure_scheduled,
-             CASE_RETURNED: _resume_after_return},
+             CASE_RETURNED: _resume_after_return, CITIZEN_BLOCKED: _cancel_when_blocked},
     my_data=lambda app: app.get(CheckinService).stored_data,
     staff_header=lambda app: app.get(CheckinService).header_lines,
 )

@@ -1,0 +1,102 @@
+"""`python -m bot report webinars [--csv FILE]`: per webinar session, who was invited, who
+answered what, who was reminded, who took part and who asked for feedback afterwards.
+
+The CSV is UTF-8 with a byte order mark and `;` between fields, so Danish Excel opens it as
+it is. The path is checked first, and the file is written whole to a temporary file beside it
+and renamed into place, so a failure never leaves half a report (as bot/cli/invite.py does)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bot.cli.invite import InviteUsageError, _check_csv_path
+from bot.config import Settings
+from bot.db import Database
+from bot.features.webinars.storage import WebinarStore
+
+EXIT_USAGE = 2
+COLUMNS = ("webinar", "session", "title", "starts", "status", "webinar_invited",
+           "webinar_delivered", "yes", "maybe", "no", "waitlisted", "reminded", "attended",
+           "feedback_requests")
+NO_BROADCASTS = "invited and delivered are 0: there is no broadcasts table in this database"
+
+
+def add_parser(sub: Any) -> None:
+    report = sub.add_parser("report", help="reports: webinars")
+    report.add_argument("what", choices=["webinars"])
+    report.add_argument("--csv", type=Path, metavar="FILE",
+                        help="write it as CSV (UTF-8 with BOM, ';') for Excel")
+    report.set_defaults(handler=report_command)
+
+
+def report_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.csv is not None:
+        try:
+            _check_csv_path(args.csv)
+        except InviteUsageError as exc:
+            print(f"report: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    rows, with_broadcasts = asyncio.run(webinar_rows(settings))
+    if not with_broadcasts:
+        print(f"note: {NO_BROADCASTS}", file=sys.stderr)
+    if args.csv is None:
+        for row in rows:
+            print(" · ".join(f"{column} {value}" for column, value in zip(COLUMNS, row,
+                                                                           strict=True)))
+        return 0
+    try:
+        write_csv(args.csv, rows)
+    except OSError as exc:
+        print(f"report: --csv {args.csv}: cannot write it ({exc.strerror or exc})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(rows)} session(s) to {args.csv}", file=sys.stderr)
+    return 0
+
+
+async def webinar_rows(settings: Settings) -> tuple[list[list[str | int]], bool]:
+    """One row per session (COLUMNS), and whether invitations could be counted at all."""
+    db = await Database.open(settings.database_path)
+    try:
+        store = WebinarStore(db)
+        counts = await store.session_counts()
+        invitations = await store.invitations()
+    finally:
+        await db.close()
+    rows: list[list[str | int]] = []
+    for c in counts:
+        session = c.session
+        invited, delivered = (invitations or {}).get(session.webinar.id, (0, 0))
+        rows.append([session.webinar.id, session.id, session.webinar.title_da,
+                     session.starts_at.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M"),
+                     "cancelled" if session.cancelled else "planned", invited, delivered,
+                     c.yes, c.maybe, c.no, c.waitlisted, c.reminded, c.attended, c.feedback])
+    return rows, invitations is not None
+
+
+def csv_bytes(rows: list[list[str | int]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_csv(path: Path, rows: list[list[str | int]]) -> None:
+    """All or nothing: a temporary file in the same folder, renamed into place."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    pending = Path(name)
+    try:
+        with open(fd, "wb") as fh:
+            fh.write(csv_bytes(rows))
+        os.replace(pending, path)
+    finally:
+        pending.unlink(missing_ok=True)

@@ -1,0 +1,48 @@
+"""Webinars: sessions (one or a series), RSVP with a waitlist, a calendar file, a reminder with
+the link, notices of changes, a follow-up, and `python -m bot report webinars`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.feature import Command, Feature
+from bot.features.care.service import CareService
+from bot.features.checkin.timing import ContactRules
+from bot.features.citizens import CitizenStore
+from bot.features.webinars import wording
+from bot.features.webinars.service import FOLLOW_UP_KIND, REMINDER_KIND, WebinarService
+from bot.features.webinars.storage import WebinarStore
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+__all__ = ["FEATURE", "WebinarService"]
+
+
+def _handlers(application: Any, settings: Settings) -> None:
+    from bot.features.webinars.handlers import register
+
+    register(application, settings)
+
+
+def _service(app: AppContext) -> WebinarService:
+    settings = app.settings
+    return WebinarService(
+        WebinarStore(app.db), app.get(CitizenStore), app.outbox, app.scheduler,
+        app.get(CareService), app.texts, app.clock, reminder=settings.webinar_reminder,
+        zone=settings.timezone,
+        rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone))
+
+
+FEATURE = Feature(
+    name="webinars",
+    services={WebinarService: _service},
+    handlers=_handlers,
+    commands=(Command("webinars", wording.MENU, wording.HELP, position=35),),
+    timers={REMINDER_KIND: lambda app: app.get(WebinarService).fire_reminder,
+            FOLLOW_UP_KIND: lambda app: app.get(WebinarService).fire_follow_up},
+    sweeps={"webinar changes": lambda app: app.get(WebinarService).handle_changes},
+    my_data=lambda app: app.get(WebinarService).stored_data,
+    broadcast_buttons={"rsvp": lambda app: app.get(WebinarService).broadcast_buttons},
+)

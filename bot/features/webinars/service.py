@@ -1,0 +1,320 @@
+"""Webinars for citizens: answers and the waitlist, the calendar file, the reminder with the
+link, notices of changes, and the follow-up. Never imports telegram.
+
+Everything the bot says on its own goes through the outbox with an idempotency key per session,
+citizen and SEQUENCE, so a retried timer or sweep never tells anyone twice. Only citizens who
+still want webinar news (consent) and have not blocked the bot are written to; the calendar
+file right after an answer is the answer to their own tap and goes in the reply lane (RELAY),
+so it does not count against the weekly cap on unsolicited messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.engine.screen import Moment, Phrase, Value, render
+from bot.feature import StoredData
+from bot.features.care.service import CareService
+from bot.features.cases.service import Opening
+from bot.features.checkin.timing import ContactRules
+from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.features.webinars import ics, wording
+from bot.features.webinars.model import Answer, Answered, Rsvp, Session
+from bot.features.webinars.storage import WebinarStore
+from bot.i18n import Texts, Translator
+from bot.outbox import Outbox, Priority
+from bot.outbox.model import Buttons, Document, Message
+from bot.scheduler import Next, Scheduler, Timer
+
+log = logging.getLogger(__name__)
+REMINDER_KIND = "webinar-reminder"
+FOLLOW_UP_KIND = "webinar-follow-up"
+CALENDAR_KIND = "webinar-calendar"
+NOTICE_KIND = "webinar-notice"
+MY_LIMIT = 8
+"""/webinars shows at most this many sessions coming up."""
+
+
+class WebinarService:
+    def __init__(self, store: WebinarStore, citizens: CitizenStore, outbox: Outbox,
+                 scheduler: Scheduler, care: CareService, texts: Texts, clock: Clock, *,
+                 reminder: timedelta, zone: ZoneInfo, rules: ContactRules) -> None:
+        self.store = store
+        self._citizens = citizens
+        self._outbox = outbox
+        self._scheduler = scheduler
+        self._care = care
+        self._texts = texts
+        self._clock = clock
+        self._reminder = reminder
+        self._zone = zone
+        self._rules = rules
+
+    @property
+    def _minutes(self) -> int:
+        return int(self._reminder.total_seconds() // 60)
+
+    # buttons ----------------------------------------------------------------------
+    @staticmethod
+    def rsvp_buttons(session_id: int, _: Translator) -> Buttons:
+        return (tuple((_(label), f"webinar|rsvp|{session_id}|{answer.value}")
+                      for answer, label in wording.BUTTONS.items()),)
+
+    async def broadcast_buttons(self, argument: str, _: Translator) -> Buttons:
+        """`rsvp:<webinar id>` in a broadcast: the answer buttons of its next session."""
+        if not argument.isdigit():
+            raise ValueError(f"rsvp:{argument}: expected a webinar id")
+        session = await self.store.next_session(int(argument), self._clock.now())
+        if session is None:
+            raise ValueError(f"rsvp:{argument}: no webinar with a session still to come")
+        return self.rsvp_buttons(session.id, _)
+
+    async def invitation_texts(self, webinar_id: int) -> dict[str, str]:
+        """The invitation to the next session, in every language, for `webinar invite`."""
+        session = await self.store.next_session(webinar_id, self._clock.now())
+        if session is None:
+            raise ValueError(f"no webinar #{webinar_id} with a session still to come")
+        texts = {}
+        for locale in self._texts.locales:
+            _ = self._texts.get(locale)
+            texts[locale] = _(wording.INVITATION, title=session.webinar.title(locale),
+                              when=_.datetime(session.starts_at),
+                              minutes=session.webinar.minutes)
+        return texts
+
+    # answers ----------------------------------------------------------------------
+    async def answer(self, citizen: Citizen, session_id: int, answer: Answer) -> str:
+        """Record the answer (or change it) and return the reply, in the citizen's language.
+        A Yes or Maybe gets the calendar file; a seat given up goes to the waitlist's first."""
+        _ = self._texts.get(citizen.locale)
+        session = await self.store.session(session_id)
+        now = self._clock.now()
+        if session is None or session.cancelled or session.ends_at <= now:
+            return _(wording.CLOSED)
+        answered = await self.store.answer(session.id, citizen.id, answer, now)
+        log.info("webinar session %d: citizen %d answered %s%s", session.id, citizen.id,
+                 answer.value, " (waitlist)" if answered.waitlist_position else "")
+        for promoted in answered.promoted:
+            await self._tell_seat(session, promoted)
+        if answered.rsvp.coming:
+            await self._send_calendar(citizen, session, wording.CALENDAR, Priority.RELAY,
+                                      f"{CALENDAR_KIND}:{session.id}:{citizen.id}:"
+                                      f"{session.sequence}")
+        return render(self._reply(session, answered, _), _)
+
+    def _reply(self, session: Session, answered: Answered, _: Translator) -> Phrase:
+        params = self._params(session, _.locale)
+        visible = self._link_visible(session)
+        if answered.waitlist_position is not None:
+            return Phrase(wording.WAITLISTED, {**params, "position": answered.waitlist_position})
+        if answered.rsvp.answer is Answer.YES:
+            return Phrase(wording.SEATED_LINK if visible else wording.SEATED, params)
+        if answered.rsvp.answer is Answer.MAYBE:
+            return Phrase(wording.MAYBE_LINK if visible else wording.MAYBE, params)
+        return Phrase(wording.DECLINED, params)
+
+    def _params(self, session: Session, locale: str) -> dict[str, Value]:
+        return {"title": session.webinar.title(locale), "when": Moment(session.starts_at),
+                "minutes": self._minutes, "link": session.webinar.link}
+
+    def _link_visible(self, session: Session) -> bool:
+        """The link is shown from the reminder on, not before."""
+        return self._clock.now() >= session.starts_at - self._reminder
+
+    async def _tell_seat(self, session: Session, promoted: Rsvp) -> None:
+        """Moved up from the waitlist: told, with the calendar file."""
+        citizen = await self._reachable(promoted.citizen_id)
+        log.info("webinar session %d: citizen %d moved up from the waitlist", session.id,
+                 promoted.citizen_id)
+        if citizen is not None:
+            await self._send_calendar(citizen, session, wording.SEAT_FREED, Priority.REMINDER,
+                                      f"webinar-seat:{session.id}:{citizen.id}:"
+                                      f"{promoted.answered_at.isoformat()}")
+
+    async def _send_calendar(self, citizen: Citizen, session: Session, caption: str,
+                             priority: Priority, key: str) -> None:
+        _ = self._texts.get(citizen.locale)
+        text = render(Phrase(caption, self._params(session, _.locale)), _)
+        await self._outbox.enqueue(
+            citizen.chat_id, Message(text, document=self._calendar(session, _)),
+            priority=priority, kind=CALENDAR_KIND, citizen_id=citizen.id, key=key,
+            ref=session.id, at_most_once=True)
+
+    def _calendar(self, session: Session, _: Translator) -> Document:
+        return Document(ics.filename(session), ics.calendar_file(
+            [session], _, self._zone, self._reminder, self._clock.now()))
+
+    async def _reachable(self, citizen_id: int) -> Citizen | None:
+        """The citizen, when they may be written to about webinars."""
+        citizen = await self._citizens.by_id(citizen_id)
+        if citizen is None or not citizen.reachable:
+            return None
+        consent = (await self._citizens.consents(citizen_id)).get(Purpose.WEBINARS)
+        return citizen if consent is not None and consent.granted else None
+
+    # the citizen's own view -----------------------------------------------------------
+    async def my_webinars(self, citizen: Citizen) -> list[tuple[str, Buttons]]:
+        """/webinars: a heading, then each session coming up with the answer and its buttons."""
+        _ = self._texts.get(citizen.locale)
+        now = self._clock.now()
+        coming = [(s, r) for s, r in await self.store.citizen_rsvps(citizen.id)
+                  if not s.cancelled and s.ends_at > now][:MY_LIMIT]
+        if not coming:
+            return [(_(wording.MY_NONE), ())]
+        shown = [(_(wording.MY_HEADER), ())]
+        for session, rsvp in coming:
+            line = Phrase(wording.MY_LINE, {**self._params(session, _.locale),
+                                            "answer": await self._answer_label(rsvp)})
+            shown.append((render(line, _), self.rsvp_buttons(session.id, _)))
+        return shown
+
+    async def _answer_label(self, rsvp: Rsvp) -> Phrase:
+        if rsvp.waitlist_ticket is not None:
+            position = await self.store.waitlist_position(rsvp.session_id, rsvp.waitlist_ticket)
+            return Phrase(wording.ON_WAITLIST, {"position": position})
+        return Phrase(wording.ANSWER_LABELS[rsvp.answer])
+
+    async def stored_data(self, citizen_id: int) -> StoredData:
+        """/mydata: every answer kept, with the session's title and time."""
+        citizen = await self._citizens.by_id(citizen_id)
+        locale = citizen.locale if citizen else self._texts.default_locale
+        lines: list[Value] = []
+        for session, rsvp in await self.store.citizen_rsvps(citizen_id):
+            lines.append(Phrase(wording.MY_DATA_LINE, {
+                "title": session.webinar.title(locale), "when": Moment(session.starts_at),
+                "answer": await self._answer_label(rsvp)}))
+        return StoredData(lines)
+
+    # timers -----------------------------------------------------------------------------
+    async def handle_changes(self) -> int:
+        """Sweep: sessions created or changed since last time (the CLI only writes the
+        database) get their timers armed, and their citizens are told of a change."""
+        handled = 0
+        for session in await self.store.unhandled():
+            await self._arm(session)
+            if session.notified_sequence is not None:
+                await self._tell_change(session)
+            await self.store.mark_handled(session)
+            handled += 1
+        return handled
+
+    async def _arm(self, session: Session) -> None:
+        reminder_key, follow_up_key = (f"{REMINDER_KIND}:{session.id}",
+                                       f"{FOLLOW_UP_KIND}:{session.id}")
+        if session.cancelled:
+            await self._scheduler.cancel(reminder_key)
+            await self._scheduler.cancel(follow_up_key)
+            return
+        data = {"session": session.id}
+        await self._scheduler.set(reminder_key, REMINDER_KIND, None,
+                                  session.starts_at - self._reminder, data)
+        await self._scheduler.set(follow_up_key, FOLLOW_UP_KIND, None, session.ends_at, data)
+
+    async def _tell_change(self, session: Session) -> None:
+        moved = session.notified_starts_at != session.starts_at
+        new_link = session.notified_link != session.webinar.link
+        if not (session.cancelled or moved or new_link):
+            return
+        for rsvp in await self.store.rsvps(session.id):
+            if rsvp.answer is Answer.NO:
+                continue
+            citizen = await self._reachable(rsvp.citizen_id)
+            if citizen is None:
+                continue
+            _ = self._texts.get(citizen.locale)
+            text = _paragraphs(self._change_text(session, moved, new_link, rsvp.coming,
+                                                 citizen.locale), _)
+            document = self._calendar(session, _) if rsvp.coming else None
+            await self._outbox.enqueue(
+                citizen.chat_id, Message(text, document=document), priority=Priority.REMINDER,
+                kind=NOTICE_KIND, citizen_id=citizen.id, ref=session.id, at_most_once=True,
+                key=f"webinar-change:{session.id}:{citizen.id}:{session.sequence}")
+
+    def _change_text(self, session: Session, moved: bool, new_link: bool, coming: bool,
+                     locale: str) -> list[Value]:
+        params = self._params(session, locale)
+        if session.cancelled:
+            return [Phrase(wording.CANCELLED if coming else wording.CANCELLED_WAITLIST, params)]
+        parts: list[Value] = []
+        if moved:
+            parts.append(Phrase(wording.MOVED, params))
+        if new_link and coming:
+            visible = self._link_visible(session)
+            parts.append(Phrase(wording.NEW_LINK if visible else wording.NEW_LINK_LATER, params))
+        if coming:
+            parts.append(Phrase(wording.UPDATED_FILE))
+        return parts
+
+    async def fire_reminder(self, timer: Timer) -> Next | None:
+        """WEBINAR_REMINDER_MINUTES before the start: the link, to everyone with a seat or a
+        maybe. A session moved later waits for its new time; one that is over gets none."""
+        session = await self.store.session(int(timer.data["session"]))
+        now = self._clock.now()
+        if session is None or session.cancelled or session.ends_at <= now:
+            return None
+        due = session.starts_at - self._reminder
+        if now < due:
+            return Next(due, timer.data)
+        for rsvp in await self.store.rsvps(session.id):
+            citizen = await self._reachable(rsvp.citizen_id) if rsvp.coming else None
+            if citizen is None:
+                continue
+            _ = self._texts.get(citizen.locale)
+            queued = await self._outbox.enqueue(
+                citizen.chat_id, Message(render(Phrase(wording.REMINDER,
+                                                       self._params(session, _.locale)), _)),
+                priority=Priority.REMINDER, kind=REMINDER_KIND, citizen_id=citizen.id,
+                ref=session.id, at_most_once=True,
+                key=f"{REMINDER_KIND}:{session.id}:{citizen.id}:{session.sequence}")
+            if queued is not None:
+                await self.store.mark_reminded(session.id, citizen.id, now)
+        return None
+
+    async def fire_follow_up(self, timer: Timer) -> Next | None:
+        """After the session (outside quiet hours): thanks, the recording or slides if set, and
+        the offer of feedback on an application."""
+        session = await self.store.session(int(timer.data["session"]))
+        now = self._clock.now()
+        if session is None or session.cancelled:
+            return None
+        allowed = self._rules.next_allowed(max(now, session.ends_at), None)
+        if allowed > now:
+            return Next(allowed, timer.data)
+        for rsvp in await self.store.rsvps(session.id):
+            citizen = await self._reachable(rsvp.citizen_id) if rsvp.coming else None
+            if citizen is None:
+                continue
+            _ = self._texts.get(citizen.locale)
+            parts: list[Value] = [Phrase(wording.THANKS, self._params(session, _.locale))]
+            if session.webinar.recording_link:
+                parts.append(Phrase(wording.RECORDING,
+                                    {"link": session.webinar.recording_link}))
+            parts.append(Phrase(wording.FEEDBACK_OFFER))
+            buttons = (((_(wording.FEEDBACK_BUTTON), f"webinar|feedback|{session.id}"),),)
+            await self._outbox.enqueue(
+                citizen.chat_id, Message(_paragraphs(parts, _), buttons),
+                priority=Priority.REMINDER, kind=FOLLOW_UP_KIND, citizen_id=citizen.id,
+                ref=session.id, at_most_once=True,
+                key=f"{FOLLOW_UP_KIND}:{session.id}:{citizen.id}")
+        return None
+
+    async def request_feedback(self, citizen: Citizen, session_id: int) -> Opening | None:
+        """The follow-up's offer taken: a consultant case, as /human opens (until a feedback
+        feature exists). None when it was taken already, or the citizen had no answer there."""
+        if not await self.store.request_feedback(session_id, citizen.id, self._clock.now()):
+            return None
+        log.info("webinar session %d: citizen %d asked for feedback", session_id, citizen.id)
+        return await self._care.request_human(citizen.id, None)
+
+    async def mark_attended(self, session_id: int, citizen_ids: list[int]) -> int | None:
+        """Staff's /attended; None when there is no such session."""
+        if await self.store.session(session_id) is None:
+            return None
+        return await self.store.mark_attended(session_id, citizen_ids, self._clock.now())
+
+
+def _paragraphs(parts: list[Value], _: Translator) -> str:
+    return "\n\n".join(render(part, _) for part in parts)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from benchmarks import broadcast
 from benchmarks.updates import FULL, REPLAY, VARIANTS, measure, parse_args, report
 
 
@@ -13,3 +16,16 @@ async def test_a_small_benchmark_run_passes_its_checks() -> None:
     assert [p for rs in runs.values() for r in rs for p in r.problems] == []
     assert runs[REPLAY][0].methods == runs[FULL][0].methods, "the replay repeats every call"
     assert "checks passed" in report(runs)
+
+
+
+def test_the_quick_broadcast_benchmark_runs_and_prints_its_figures(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.broadcast --quick`: it runs and prints every figure (not whether
+    the goals are met: speed belongs to the benchmark)."""
+    assert broadcast.main(["--quick"]) == 0
+    printed = capsys.readouterr().out
+    for figure in ("cores", "kill -9 after", "all messages/s", "of SEND_RATE", "reply latency",
+                   "p99", "duplicates", "losses", "in doubt", "outbox rows of the broadcast"):
+        assert figure in printed
+    assert printed.count("broadcast messages/s") == 2, "before the kill -9 and after it"

@@ -17,6 +17,9 @@ class Stage(IntEnum):
     goes no further."""
     PHONE = -7
     """An open "which number should we call?" takes a typed line or a shared contact."""
+    RIGHTS = -6
+    """A citizen's one-tap rights (e.g. "No more webinar news") work even while a consultant
+    holds the chat."""
     SILENCE = -5
     """While a consultant holds the chat, the bot says nothing (the safety reply went before)."""
     DIALOG = 0

@@ -18,6 +18,7 @@ from bot.features.broadcasts import KIND, BroadcastService, Draft, DraftError, S
 from bot.features.broadcasts import service as broadcast_service_module
 from bot.features.broadcasts.model import UNSUBSCRIBE, BroadcastStatus, Exclusion
 from bot.features.broadcasts.progress import BroadcastProgress
+from bot.features.cases import CaseService
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.staff import Role, StaffService
 from bot.outbox import Priority
@@ -488,3 +489,26 @@ async def test_webinar_invite_is_a_broadcast_with_the_invitation_and_rsvp_button
     unknown = run_cli(tmp_path, "webinar", "invite", "9", **env)
     assert unknown.returncode == 2
     assert unknown.stderr.splitlines() == ["webinar: no webinar #9 with a session still to come"]
+
+
+async def test_no_more_webinar_news_works_while_a_consultant_holds_the_chat(
+        bot: Harness) -> None:
+    await bot.say("/start", user=FIRST_USER + 1, language_code="en")
+    citizen = await bot.ctx.get(CitizenStore).by_user(FIRST_USER + 1)
+    assert citizen is not None
+    await bot.ctx.get(CitizenStore).record_consents(citizen.id, {Purpose.WEBINARS: True},
+                                                    "test-1", bot.clock.now())
+    await service(bot).create(draft(bot), "cli")
+    await service(bot).sweep()
+    await bot.drain()
+    await bot.say("/human", user=FIRST_USER + 1, language_code="en")
+    [case] = await bot.ctx.get(CaseService).list_open()
+    await bot.application.process_update(bot.updates.staff_press(
+        STAFF_CHAT, CONSULTANT, f"case|claim|{case.id}", message_id=1, first_name="Mette"))
+    assert await bot.ctx.get(CaseService).held(citizen.id) is not None
+
+    # the button under the broadcast, pressed later (the last keyboard is /human's)
+    await bot.application.process_update(bot.updates.press(FIRST_USER + 1, UNSUBSCRIBE))
+    assert bot.api.texts(FIRST_USER + 1)[-1].startswith("Done – you will get no more webinar")
+    consent = (await bot.ctx.get(CitizenStore).consents(citizen.id))[Purpose.WEBINARS]
+    assert not consent.granted

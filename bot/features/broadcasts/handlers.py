@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.config import Settings
 from bot.context import BotContext
@@ -18,6 +18,7 @@ from bot.features.cases.handlers import StaffCallbackHandler
 from bot.features.staff import StaffService
 from bot.features.staff.service import OUTREACH
 from bot.i18n import N_
+from bot.stages import Stage
 from bot.views import send_text
 
 NOT_ALLOWED = N_("Only coordinators and admins can do that.")
@@ -31,6 +32,8 @@ UNKNOWN = N_("That broadcast no longer exists.")
 
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
+    """A right, so it works in every state, also while a consultant holds the chat; nothing
+    after this stage sees the press."""
     query = update.callback_query
     assert query is not None
     citizen = await context.citizen_for(query.from_user.id)
@@ -38,6 +41,7 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     if citizen is not None:
         answer = await context.app.get(BroadcastService).unsubscribe(citizen)
         await send_text(context.bot, citizen.chat_id, answer)
+    raise ApplicationHandlerStop
 
 
 async def control(update: Update, context: BotContext) -> None:
@@ -65,7 +69,8 @@ async def control(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    app.add_handler(CallbackQueryHandler(unsubscribe, pattern=f"^{re.escape(UNSUBSCRIBE)}$"))
+    app.add_handler(CallbackQueryHandler(unsubscribe, pattern=f"^{re.escape(UNSUBSCRIBE)}$"),
+                    group=Stage.RIGHTS)
     if settings.staff_chat_id is not None:
         app.add_handler(StaffCallbackHandler(
             control, rf"^{CONTROL}\|(pause|resume|cancel)\|\d+$", settings.staff_chat_id))

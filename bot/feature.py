@@ -2,8 +2,9 @@
 
 Each `bot/features/<x>/__init__.py` exports one `FEATURE`; `bot/features/enabled.py` lists
 them, and `app.py` and `context.py` loop over that list. A new feature is a new package plus one
-line there: its services, handlers, dialogs, timers, sweeps, outbox hooks, commands and its
-parts of /mydata, erasure and the staff header all come from its `Feature`.
+line there: its services, handlers, commands, dialogs, timers, sweeps, outbox hooks, the
+events it listens to, its broadcast buttons and its parts of /mydata, erasure, the staff header
+and /case all come from its `Feature`.
 
 Handlers are given as a function that imports the feature's Telegram module when called, so
 that importing a feature's services never pulls in telegram (services must not need it).

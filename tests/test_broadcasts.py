@@ -388,6 +388,11 @@ async def test_no_more_webinar_news_withdraws_the_consent(bot: Harness) -> None:
     assert dict(preview.excluded) == {Exclusion.NO_CONSENT: 1}
 
 
+async def test_an_empty_text_is_refused_before_anything_is_stored(bot: Harness) -> None:
+    with pytest.raises(DraftError, match="the da text is empty"):
+        await service(bot).check(draft(bot, texts={"da": " \n", "en": "Hello"}))
+
+
 async def test_unknown_button_prefix_is_refused(bot: Harness) -> None:
     with pytest.raises(DraftError, match="unknown button 'club'"):
         await service(bot).check(draft(bot, buttons=("club:1",)))

@@ -103,6 +103,8 @@ class BroadcastService:
         for locale, text in draft.texts.items():
             if locale not in self._texts.locales:
                 raise DraftError(f"unknown language {locale!r}")
+            if not text.strip():  # Telegram refuses an empty message: say so now
+                raise DraftError(f"the {locale} text is empty")
             if len(text.strip()) > MAX_TEXT:
                 raise DraftError(f"the {locale} text is longer than {MAX_TEXT} characters")
         for locale in draft.segment.languages:

@@ -20,7 +20,7 @@ from bot.feature import StoredData
 from bot.features.care.service import CareService
 from bot.features.cases.service import Opening
 from bot.features.checkin.timing import ContactRules
-from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.features.citizens import Citizen, CitizenStore
 from bot.features.webinars import ics, wording
 from bot.features.webinars.model import Answer, Answered, Rsvp, Session
 from bot.features.webinars.storage import WebinarStore
@@ -148,12 +148,11 @@ class WebinarService:
             [session], _, self._zone, self._reminder, self._clock.now()))
 
     async def _reachable(self, citizen_id: int) -> Citizen | None:
-        """The citizen, when they may be written to about webinars."""
+        """The citizen, unless erased or blocked. Messages about a session they answered (a
+        freed seat, a change, the reminder with the link, the follow-up) were asked for by that
+        answer, so they go even after "No more webinar news", which stops news only."""
         citizen = await self._citizens.by_id(citizen_id)
-        if citizen is None or not citizen.reachable:
-            return None
-        consent = (await self._citizens.consents(citizen_id)).get(Purpose.WEBINARS)
-        return citizen if consent is not None and consent.granted else None
+        return citizen if citizen is not None and citizen.reachable else None
 
     # the citizen's own view -----------------------------------------------------------
     async def my_webinars(self, citizen: Citizen) -> list[tuple[str, Buttons]]:

@@ -19,7 +19,7 @@ from bot.features.broadcasts import service as broadcast_service_module
 from bot.features.broadcasts.model import UNSUBSCRIBE, BroadcastStatus, Exclusion
 from bot.features.broadcasts.progress import BroadcastProgress
 from bot.features.cases import CaseService
-from bot.features.citizens import CitizenStore, Purpose
+from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.features.staff import Role, StaffService
 from bot.outbox import Priority
 from bot.outbox.model import Message
@@ -360,15 +360,21 @@ async def test_crash_while_queueing_and_sending_sends_each_citizen_exactly_once(
         await stop_harness(third)
 
 
-async def test_no_more_webinar_news_withdraws_the_consent(bot: Harness) -> None:
+async def received_a_broadcast(bot: Harness) -> Citizen:
+    """Citizen 1, started in English, consented to webinar news and sent one broadcast."""
     await bot.say("/start", user=FIRST_USER + 1, language_code="en")
     citizen = await bot.ctx.get(CitizenStore).by_user(FIRST_USER + 1)
     assert citizen is not None
     await bot.ctx.get(CitizenStore).record_consents(citizen.id, {Purpose.WEBINARS: True},
                                                     "test-1", bot.clock.now())
     await service(bot).create(draft(bot), "cli")
-    await bot.ctx.get(BroadcastService).sweep()
+    await service(bot).sweep()
     await bot.drain()
+    return citizen
+
+
+async def test_no_more_webinar_news_withdraws_the_consent(bot: Harness) -> None:
+    citizen = await received_a_broadcast(bot)
     assert received(bot, 1)[-1] == TEXTS["en"]
     second = await service(bot).create(draft(bot, texts={"en": "Another one"}), "cli")
     await service(bot).sweep()  # queued, not sent yet
@@ -498,14 +504,7 @@ async def test_webinar_invite_is_a_broadcast_with_the_invitation_and_rsvp_button
 
 async def test_no_more_webinar_news_works_while_a_consultant_holds_the_chat(
         bot: Harness) -> None:
-    await bot.say("/start", user=FIRST_USER + 1, language_code="en")
-    citizen = await bot.ctx.get(CitizenStore).by_user(FIRST_USER + 1)
-    assert citizen is not None
-    await bot.ctx.get(CitizenStore).record_consents(citizen.id, {Purpose.WEBINARS: True},
-                                                    "test-1", bot.clock.now())
-    await service(bot).create(draft(bot), "cli")
-    await service(bot).sweep()
-    await bot.drain()
+    citizen = await received_a_broadcast(bot)
     await bot.say("/human", user=FIRST_USER + 1, language_code="en")
     [case] = await bot.ctx.get(CaseService).list_open()
     await bot.application.process_update(bot.updates.staff_press(

@@ -6,14 +6,16 @@ line there: its services, handlers, commands, dialogs, timers, sweeps, outbox ho
 events it listens to, its broadcast buttons and its parts of /mydata, erasure, the staff header
 and /case all come from its `Feature`.
 
-Handlers are given as a function that imports the feature's Telegram module when called, so
-that importing a feature's services never pulls in telegram (services must not need it).
+Handlers are given as a function that imports the feature's Telegram module when called
+(`handlers_in("bot.features.<x>.handlers")`), so that importing a feature's services never
+pulls in telegram (services must not need it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from bot import PROJECT_ROOT
@@ -104,6 +106,18 @@ class Feature:
         default_factory=dict)
     """Button prefix (as in `broadcast send --button rsvp:12`) -> the rows it adds to a
     broadcast; bot/features/broadcasts looks them up across features."""
+
+
+def handlers_in(module: str) -> Callable[[Application[Any, Any, Any, Any, Any, Any], Settings],
+                                         None]:
+    """`Feature.handlers` for a feature whose Telegram module (e.g. "bot.features.cases.handlers")
+    has `register(application, settings)`; the module is imported only when it is called."""
+
+    def register(application: Application[Any, Any, Any, Any, Any, Any],
+                 settings: Settings) -> None:
+        import_module(module).register(application, settings)
+
+    return register
 
 
 def load_named_dialog(name: str) -> DialogSpec:

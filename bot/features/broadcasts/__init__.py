@@ -3,10 +3,9 @@ exactly once, with a preview, pause/resume/cancel and a live progress message.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.feature import ButtonMaker, Feature
+from bot.feature import ButtonMaker, Feature, handlers_in
 from bot.features.broadcasts.model import KIND, PROGRESS_KIND, Broadcast, Draft, Segment
 from bot.features.broadcasts.progress import BroadcastProgress
 from bot.features.broadcasts.service import BroadcastService, Change, DraftError
@@ -22,12 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FEATURE", "KIND", "Broadcast", "BroadcastService", "Change", "Draft", "DraftError",
            "Segment", "broadcast_service"]
-
-
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.broadcasts.handlers import register
-
-    register(application, settings)
 
 
 def broadcast_service(app: AppContext) -> BroadcastService:
@@ -53,7 +46,7 @@ FEATURE = Feature(
         BroadcastProgress: lambda app: BroadcastProgress(app.get(BroadcastService), app.clock,
                                                          app.settings.staff_chat_id),
     },
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.broadcasts.handlers"),
     sweeps={"broadcasts": lambda app: app.get(BroadcastService).sweep,
             "broadcast progress": lambda app: app.get(BroadcastProgress).sweep},
     on_sent={PROGRESS_KIND: lambda app: app.get(BroadcastProgress).sent},

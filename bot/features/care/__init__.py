@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.config import Settings
-from bot.feature import Command, Feature
+from bot.feature import Command, Feature, handlers_in
 from bot.features.care.helplines import Helplines, load_helplines
 from bot.features.care.service import CareService
 from bot.features.care.storage import DecisionStore
@@ -16,12 +13,6 @@ from bot.i18n import N_
 __all__ = ["FEATURE", "CareService", "Helplines"]
 
 
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.care.handlers import register
-
-    register(application, settings)
-
-
 FEATURE = Feature(
     name="care",
     services={
@@ -30,7 +21,7 @@ FEATURE = Feature(
                                              app.get(RiskAssessor), DecisionStore(app.db),
                                              app.clock),
     },
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.care.handlers"),
     commands=(Command("human", N_("Talk to a person from the job centre"),
                       N_("talk to a person from the job centre"), position=40),),
     sweeps={"risk decision retention": lambda app: app.get(CareService).forget_old_words},

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.feature import Feature
+from bot.feature import Feature, handlers_in
 from bot.features.audit import AuditLog
 from bot.features.cases.alerts import ALERT_KIND, CaseAlerts
 from bot.features.cases.hours import OfficeHours
@@ -20,12 +19,6 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 __all__ = ["FEATURE", "Case", "CaseLevel", "CaseService", "CaseStore"]
-
-
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.cases.handlers import register
-
-    register(application, settings)
 
 
 def _cases(app: AppContext) -> CaseService:
@@ -47,7 +40,7 @@ FEATURE = Feature(
                                                app.get(AuditLog), app.get(CitizenStore),
                                                app.outbox, app.texts, app.emit),
     },
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.cases.handlers"),
     sweeps={"case re-alerts": lambda app: app.get(CaseAlerts).realert_due},
     on_sent={ALERT_KIND: lambda app: app.get(CaseAlerts).delivered},
     my_data=lambda app: app.get(CaseService).stored_data,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config import Settings
 from bot.events import CASE_RETURNED, CITIZEN_BLOCKED, CITIZEN_CHANGED
-from bot.feature import Feature, load_named_dialog
+from bot.feature import Feature, handlers_in, load_named_dialog
 from bot.features.care.service import CareService
 from bot.features.cases.alerts import CaseAlerts
 from bot.features.cases.model import Case
@@ -16,12 +15,6 @@ from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import CitizenStore
 
 __all__ = ["FEATURE", "CheckinService"]
-
-
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.checkin.handlers import register
-
-    register(application, settings)
 
 
 def _service(app: Any) -> CheckinService:
@@ -52,7 +45,7 @@ def _cancel_when_blocked(app: Any) -> Any:
 FEATURE = Feature(
     name="checkin",
     services={CheckinService: _service},
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.checkin.handlers"),
     dialogs=lambda app: (app.get(CheckinService).runner,),
     timers={KIND: lambda app: app.get(CheckinService).fire},
     sweeps={"check-in timeouts": lambda app: app.get(CheckinService).runner.expire_due},

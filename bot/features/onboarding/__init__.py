@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.feature import Command, Feature, load_named_dialog
+from bot.feature import Command, Feature, handlers_in, load_named_dialog
 from bot.features.care.service import CareService
 from bot.features.cases.service import CaseService
 from bot.features.citizens import CitizenStore
@@ -21,12 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["FEATURE", "OnboardingService"]
 
 
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.onboarding.handlers import register
-
-    register(application, settings)
-
-
 def _onboarding(app: AppContext) -> OnboardingService:
     return OnboardingService(
         load_named_dialog("onboarding"), app.sessions, app.get(FrontDoor), app.get(CitizenStore),
@@ -37,7 +30,7 @@ def _onboarding(app: AppContext) -> OnboardingService:
 FEATURE = Feature(
     name="onboarding",
     services={OnboardingService: _onboarding},
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.onboarding.handlers"),
     commands=(
         Command("start", N_("Start or see the welcome again"), None, position=10),
         Command("menu", N_("See and change your choices"), N_("see and change your choices"),

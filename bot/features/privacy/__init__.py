@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.feature import Feature
+from bot.feature import Feature, handlers_in
 from bot.features.audit import AuditLog
 from bot.features.citizens import CitizenStore
 from bot.features.privacy.service import PrivacyService
@@ -17,12 +16,6 @@ if TYPE_CHECKING:
 __all__ = ["FEATURE", "PrivacyService"]
 
 
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.privacy.handlers import register
-
-    register(application, settings)
-
-
 def _privacy(app: AppContext) -> PrivacyService:
     return PrivacyService(PrivacyStore(app.db), app.get(CitizenStore), app.sessions,
                           app.get(AuditLog), app.clock, app.stored_data, app.erase_parts)
@@ -31,5 +24,5 @@ def _privacy(app: AppContext) -> PrivacyService:
 FEATURE = Feature(
     name="privacy",
     services={PrivacyService: _privacy},
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.privacy.handlers"),
 )

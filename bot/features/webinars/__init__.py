@@ -3,10 +3,9 @@ the link, notices of changes, a follow-up, and `python -m bot report webinars`."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.feature import Command, Feature
+from bot.feature import Command, Feature, handlers_in
 from bot.features.care.service import CareService
 from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import CitizenStore
@@ -18,12 +17,6 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 __all__ = ["FEATURE", "WebinarService"]
-
-
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.webinars.handlers import register
-
-    register(application, settings)
 
 
 def _service(app: AppContext) -> WebinarService:
@@ -38,7 +31,7 @@ def _service(app: AppContext) -> WebinarService:
 FEATURE = Feature(
     name="webinars",
     services={WebinarService: _service},
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.webinars.handlers"),
     commands=(Command("webinars", wording.MENU, wording.HELP, position=35),),
     timers={REMINDER_KIND: lambda app: app.get(WebinarService).fire_reminder,
             FOLLOW_UP_KIND: lambda app: app.get(WebinarService).fire_follow_up},

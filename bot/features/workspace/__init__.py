@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
 from bot.events import CASE_CLOSED
-from bot.feature import Feature, load_named_dialog
+from bot.feature import Feature, handlers_in, load_named_dialog
 from bot.features.audit import AuditLog
 from bot.features.cases.alerts import ALERT_KIND
 from bot.features.cases.model import Case
@@ -27,12 +26,6 @@ if TYPE_CHECKING:
     from bot.outbox.sender import OutboxSender
 
 __all__ = ["FEATURE", "Topics", "WorkspaceService"]
-
-
-def _handlers(application: Any, settings: Settings) -> None:
-    from bot.features.workspace.handlers import register
-
-    register(application, settings)
 
 
 def _workspace(app: AppContext) -> WorkspaceService:
@@ -65,7 +58,7 @@ def _case_closed(app: AppContext) -> Callable[[Case], Awaitable[None]]:
 FEATURE = Feature(
     name="workspace",
     services={WorkspaceService: _workspace, Topics: _topics},
-    handlers=_handlers,
+    handlers=handlers_in("bot.features.workspace.handlers"),
     dialogs=lambda app: (app.get(WorkspaceService).feedback,),
     on_sent={ALERT_KIND: lambda app: app.get(Topics).anchor},
     listens={CASE_CLOSED: _case_closed},

@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from bot.cli.output_file import csv_path_problem
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -33,8 +34,8 @@ async def create_invites(settings: Settings, count: int, label: str, bot_usernam
         invites = new_invites(count, label)
     except ValueError as exc:
         raise InviteUsageError(exc) from None
-    if csv_path is not None:
-        _check_csv_path(csv_path)
+    if csv_path is not None and (problem := csv_path_problem(csv_path)) is not None:
+        raise InviteUsageError(f"--csv {csv_path}: {problem}")
     username = bot_username or settings.bot_username or await _username_from_telegram(settings)
     links = [deep_link(username, i.code) for i in invites]
     pending = _write_pending_csv(csv_path, invites, links) if csv_path is not None else None
@@ -55,25 +56,6 @@ async def create_invites(settings: Settings, count: int, label: str, bot_usernam
         if pending is not None:
             pending.unlink(missing_ok=True)
     return [(i.code, link) for i, link in zip(invites, links, strict=True)]
-
-
-def _check_csv_path(path: Path) -> None:
-    folder = path.parent
-    try:
-        if path.is_dir():
-            reason = "is a folder"
-        elif not folder.is_dir():
-            reason = (f"{folder} is not a folder" if folder.exists()
-                      else f"the folder {folder} does not exist")
-        elif not os.access(folder, os.W_OK | os.X_OK):
-            reason = f"cannot write in the folder {folder}"
-        elif path.exists() and not os.access(path, os.W_OK):
-            reason = "the file is read-only"
-        else:
-            return
-    except OSError as exc:
-        reason = f"cannot check it ({exc.strerror or exc})"
-    raise InviteUsageError(f"--csv {path}: {reason}")
 
 
 def _write_pending_csv(path: Path, invites: list[Invite], links: list[str]) -> Path:

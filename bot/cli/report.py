@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bot.cli.invite import InviteUsageError, _check_csv_path
+from bot.cli.output_file import csv_path_problem
 from bot.config import Settings
 from bot.db import Database
 from bot.features.webinars.storage import WebinarStore
@@ -38,12 +38,9 @@ def add_parser(sub: Any) -> None:
 
 
 def report_command(settings: Settings, args: argparse.Namespace) -> int:
-    if args.csv is not None:
-        try:
-            _check_csv_path(args.csv)
-        except InviteUsageError as exc:
-            print(f"report: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    if args.csv is not None and (problem := csv_path_problem(args.csv)) is not None:
+        print(f"report: --csv {args.csv}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     rows, with_broadcasts = asyncio.run(webinar_rows(settings))
     if not with_broadcasts:
         print(f"note: {NO_BROADCASTS}", file=sys.stderr)

@@ -14,7 +14,7 @@ from bot.features.risk import second_opinion as opinion_module
 from bot.features.risk.corpus import load_corpus
 from bot.features.risk.embedding import load_embedder, missing_cpu_feature
 from bot.features.risk.head import DEFAULT_HEAD_PATH, Head, Neighbours
-from bot.features.risk.second_opinion import RiskAssessor, SecondOpinion, candidates
+from bot.features.risk.second_opinion import RiskAssessor, SecondOpinion, candidates, model_level
 from bot.features.risk.training import train
 
 
@@ -134,14 +134,26 @@ def test_the_neighbours_vote_raises_urgency_and_survives_a_round_trip(tmp_path: 
     urgent[1, 0], urgent[1, 2] = 0.8, 0.6
     rest = np.zeros((1, 384))
     rest[0, 1] = 1.0
-    neighbours = Neighbours.of(urgent, rest, k=2, temperature=50.0)
+    neighbours = Neighbours.of(urgent, rest, k=2, temperature=50.0,
+                               acts=np.array([False, True]))
     head = Head(AxisEmbedder.name, np.zeros((3, 384)), np.zeros(3), 0.5, 0.5, 0.5,
-                neighbours=neighbours, mix=0.75)
+                neighbours=neighbours, mix=0.75, act=0.5)
     vectors = np.zeros((2, 384), dtype=np.float32)
     vectors[0, 0] = vectors[1, 1] = 1.0  # "grey", and anything else
-    scores, risk = head.scores(vectors)
+    scores, risk, acts = head.scores(vectors)
     assert scores[0] > 0.8 > 0.1 > scores[1], "near the urgent phrases, or near the rest"
     assert np.allclose(risk, 2 / 3), "the vote changes only the score of urgency"
+    assert acts.tolist() == [0.5, 0.0], "one of the two nearest to 'grey' is an act done"
     path = tmp_path / "head.json"
     head.save(path)
     assert Head.load(path).to_json() == head.to_json()
+
+
+def test_a_possible_risk_that_reads_like_an_act_already_done_is_urgent() -> None:
+    def level(act: float, idiom: bool = False, urgent: float = 0.7) -> RiskLevel:
+        return model_level(urgent, 0.9, RiskLevel.NONE, idiom, 0.6, 0.4, 0.8, act, 0.4)
+
+    assert level(0.4) is RiskLevel.URGENT
+    assert level(0.2) is RiskLevel.POSSIBLE
+    assert level(0.8, idiom=True) is RiskLevel.CONCERN, "an everyday phrase stays concern"
+    assert level(1.0, urgent=0.3) is RiskLevel.CONCERN, "acts near, but no urgency: no raise"

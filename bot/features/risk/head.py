@@ -20,9 +20,11 @@ import numpy.typing as npt
 
 from .assessment import RiskLevel
 
-FORMAT = 3
+FORMAT = 4
 DEFAULT_HEAD_PATH = Path(__file__).with_name("head.json")
 CLASSES = (RiskLevel.NONE, RiskLevel.CONCERN, RiskLevel.URGENT)
+NEVER = 2.0
+"""A share threshold no message reaches."""
 
 
 @dataclass(frozen=True)
@@ -32,33 +34,52 @@ class Neighbours:
     The vote for a vector: sigmoid(temperature * (mean cosine of its k nearest urgent phrases -
     mean cosine of its k nearest other phrases)). It catches a new wording of a risk the
     corpus already knows, which a linear boundary can leave just outside.
+
+    `acts` marks the urgent phrases that tell of an act already done (an overdose taken, a cut
+    made): the share of them among a vector's k nearest phrases of all kinds says how much a
+    message reads like one.
     """
 
     urgent: npt.NDArray[np.float64]
     rest: npt.NDArray[np.float64]
     k: int
     temperature: float
+    acts: npt.NDArray[np.bool_]
 
     @classmethod
     def of(cls, urgent: npt.NDArray[Any], rest: npt.NDArray[Any], k: int,
-           temperature: float) -> Neighbours:
+           temperature: float, acts: npt.NDArray[np.bool_]) -> Neighbours:
         """From full-precision vectors, rounded as they will be stored."""
         return cls(_dequantise(*_quantise(urgent)), _dequantise(*_quantise(rest)), k,
-                   temperature)
+                   temperature, np.asarray(acts, dtype=np.bool_))
 
     def vote(self, vectors: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         near_urgent = _mean_top(vectors @ self.urgent.T, self.k)
         near_rest = _mean_top(vectors @ self.rest.T, self.k)
         return 1.0 / (1.0 + np.exp(-self.temperature * (near_urgent - near_rest)))
 
+    def act_share(self, vectors: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per vector: the share of acts already done among its k nearest training phrases."""
+        similarity = np.hstack([vectors @ self.urgent.T, vectors @ self.rest.T])
+        k = min(self.k, similarity.shape[1])
+        if k == 0:
+            return np.zeros(similarity.shape[0])
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        is_act = np.concatenate([self.acts, np.zeros(len(self.rest), dtype=np.bool_)])
+        return is_act[nearest].mean(axis=1)
+
     def to_data(self) -> dict[str, Any]:
         return {"k": self.k, "temperature": self.temperature,
-                "urgent": _encode(*_quantise(self.urgent)), "rest": _encode(*_quantise(self.rest))}
+                "urgent": _encode(*_quantise(self.urgent)), "rest": _encode(*_quantise(self.rest)),
+                "acts": [int(i) for i in np.flatnonzero(self.acts)]}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Neighbours:
-        return cls(_decode(data["urgent"]), _decode(data["rest"]), int(data["k"]),
-                   float(data["temperature"]))
+        urgent = _decode(data["urgent"])
+        acts = np.zeros(len(urgent), dtype=np.bool_)
+        acts[np.asarray(data["acts"], dtype=np.int64)] = True
+        return cls(urgent, _decode(data["rest"]), int(data["k"]), float(data["temperature"]),
+                   acts)
 
 
 def _mean_top(similarity: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
@@ -99,12 +120,15 @@ def _decode(data: Mapping[str, Any]) -> npt.NDArray[np.float64]:
 
 @dataclass(frozen=True)
 class Head:
-    """Weights per class (rows follow CLASSES), bias, and the three tuned thresholds.
+    """Weights per class (rows follow CLASSES), bias, and the four tuned thresholds.
 
     possible: the score of urgency at or above which a message is possible risk.
     confirm: the lower score of urgency that makes a rules' concern possible risk: two
         independent signals agreeing ("when in doubt, act").
     concern: the probability of any risk (concern + urgent) at or above which it is concern.
+    act: the share of acts already done among a message's nearest training phrases at or
+        above which a possible risk is urgent (acts already done are always urgent); above 1:
+        never.
     neighbours, mix: with neighbours, the score of urgency is (1 - mix) * P(urgent) + mix *
         their vote; without, P(urgent) alone.
     """
@@ -118,6 +142,7 @@ class Head:
     report: Mapping[str, Any] = field(default_factory=dict)
     neighbours: Neighbours | None = None
     mix: float = 0.0
+    act: float = NEVER
 
     def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """One row per vector: P(none), P(concern), P(urgent)."""
@@ -127,14 +152,18 @@ class Head:
         return odds / odds.sum(axis=1, keepdims=True)
 
     def scores(self, vectors: npt.NDArray[np.float32]
-               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """One value per vector for each: the score of urgency, and P(any risk)."""
+               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                          npt.NDArray[np.float64]]:
+        """One value per vector for each: the score of urgency, P(any risk), and the share of
+        acts already done among its nearest training phrases."""
         probabilities = self.probabilities(vectors)
         urgent = probabilities[:, CLASSES.index(RiskLevel.URGENT)]
+        acts = np.zeros(len(vectors))
         if self.neighbours is not None:
-            vote = self.neighbours.vote(vectors.astype(np.float64))
-            urgent = (1.0 - self.mix) * urgent + self.mix * vote
-        return urgent, 1.0 - probabilities[:, CLASSES.index(RiskLevel.NONE)]
+            near = vectors.astype(np.float64)
+            urgent = (1.0 - self.mix) * urgent + self.mix * self.neighbours.vote(near)
+            acts = self.neighbours.act_share(near)
+        return urgent, 1.0 - probabilities[:, CLASSES.index(RiskLevel.NONE)], acts
 
     def to_json(self) -> str:
         """Stable text: same head, same bytes, so a rebuild can be compared with the shipped one."""
@@ -143,7 +172,7 @@ class Head:
             "embedder": self.embedder,
             "classes": [str(c) for c in CLASSES],
             "thresholds": {"possible": round(self.possible, 4), "confirm": round(self.confirm, 4),
-                           "concern": round(self.concern, 4)},
+                           "concern": round(self.concern, 4), "act": round(self.act, 4)},
             "bias": [round(float(b), 5) for b in self.bias],
             "weights": [[round(float(w), 5) for w in row] for row in self.weights],
             "report": self.report,
@@ -170,4 +199,4 @@ class Head:
                    float(thresholds["confirm"]), float(thresholds["concern"]),
                    data.get("report", {}),
                    Neighbours.from_data(neighbours) if neighbours is not None else None,
-                   float(data.get("mix", 0.0)))
+                   float(data.get("mix", 0.0)), float(thresholds["act"]))

@@ -11,16 +11,18 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .assessment import Assessment, Decider, Reason, RiskLevel
+from .assessment import Assessment, Decider, Reason, RiskCategory, RiskLevel
 from .classifier import Classifier, default_classifier
 from .embedding import Embedder, load_embedder
-from .head import DEFAULT_HEAD_PATH, Head
+from .head import DEFAULT_HEAD_PATH, NEVER, Head
 
 log = logging.getLogger(__name__)
 MAX_SENTENCES = 24
 """Beyond this many sentences, the rest are scored together as one (bounded time)."""
 MIN_WORDS = 2
 """A single word (a name, "ja", "ok") is left to the rules, which know every grave word."""
+ACT_RULE = "model: reads like an act already done"
+"""The rule written to the case when the model makes a message urgent."""
 _SENTENCE_END = re.compile(r"(?<!\.)[.!?;]+(?!\.)|\n+")
 
 
@@ -38,10 +40,12 @@ def candidates(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class ModelScore:
-    """The gravest candidate's score of urgency, and its probability of any risk."""
+    """The gravest candidate's score of urgency and share of acts already done among its
+    nearest training phrases, and the highest probability of any risk."""
 
     urgent: float
     risk: float
+    act: float = 0.0
 
 
 class SecondOpinion:
@@ -58,31 +62,36 @@ class SecondOpinion:
         texts = candidates(text)
         if not texts:
             return ModelScore(0.0, 0.0)
-        urgent, risk = self.head.scores(self._embedder.embed(texts))
-        return ModelScore(float(urgent.max()), float(risk.max()))
+        urgent, risk, act = self.head.scores(self._embedder.embed(texts))
+        gravest = int(urgent.argmax())
+        return ModelScore(float(urgent[gravest]), float(risk.max()), float(act[gravest]))
 
     def level(self, score: ModelScore, rules: RiskLevel = RiskLevel.NONE,
               idiom: bool = False) -> RiskLevel:
         head = self.head
         return model_level(score.urgent, score.risk, rules, idiom, head.possible, head.confirm,
-                           head.concern)
+                           head.concern, score.act, head.act)
 
 
 def model_level(urgent: float, risk: float, rules: RiskLevel, idiom: bool, possible: float,
-                confirm: float, concern: float) -> RiskLevel:
+                confirm: float, concern: float, act: float = 0.0,
+                act_threshold: float = NEVER) -> RiskLevel:
     """The model's verdict (the assessor and training both ask here): a rules' concern needs
-    less to become possible risk, and what the rules read as an everyday phrase is at most
-    concern."""
+    less to become possible risk, a possible risk that reads like an act already done is
+    urgent, and what the rules read as an everyday phrase is at most concern."""
     if urgent >= possible or (rules is RiskLevel.CONCERN and urgent >= confirm):
-        return RiskLevel.CONCERN if idiom else RiskLevel.POSSIBLE
+        if idiom:
+            return RiskLevel.CONCERN
+        return RiskLevel.URGENT if act >= act_threshold else RiskLevel.POSSIBLE
     if risk >= concern:
         return RiskLevel.CONCERN
     return RiskLevel.NONE
 
 
 class RiskAssessor:
-    """Rules and model together. The rules alone decide urgent; the model can raise a calm or
-    a concern verdict to possible risk, or a calm one to concern — never lower anything."""
+    """Rules and model together. The model can raise a calm or a concern verdict to possible
+    risk (to urgent when it reads like an act already done), or a calm one to concern — never
+    lower anything."""
 
     def __init__(self, rules: Classifier, model: SecondOpinion | None) -> None:
         self.rules = rules
@@ -98,6 +107,10 @@ class RiskAssessor:
             return verdict
         score = self.model.score(text)
         raised = self.model.level(score, verdict.level, Reason.IDIOM in verdict.reasons)
+        if raised is RiskLevel.URGENT:
+            return replace(verdict, level=raised, decider=Decider.MODEL, score=score.urgent,
+                           category=verdict.category or RiskCategory.SUICIDE_SELF_HARM,
+                           rule=ACT_RULE)
         if raised.rank > verdict.level.rank:
             return replace(verdict, level=raised, decider=Decider.MODEL, score=score.urgent)
         return replace(verdict, score=score.urgent)

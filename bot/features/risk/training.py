@@ -21,7 +21,7 @@ from .classifier import Classifier
 from .corpus import Case
 from .embedding import Embedder, Vectors
 from .evaluation import rates
-from .head import CLASSES, Head, Neighbours
+from .head import CLASSES, NEVER, Head, Neighbours
 from .second_opinion import candidates, model_level
 
 FOLDS = 5
@@ -49,9 +49,26 @@ MAX_CONFIRM_FALSE = 0.20
 """The lower threshold that confirms a rules' concern as possible risk: at most this share of
 benign phrases reach it (model alone, per language), so at most this share of the rules' own
 false concerns become possible risk."""
+MAX_ACT_FALSE = 0.03
+"""The model alone makes at most this share of benign phrases urgent, as reading like an act
+already done (model alone, per language). At 0.02 the share threshold was 2 of 5 neighbours and
+English held-out acts were urgent 13/23; at 0.03 it is 1 of 5: 20/23, with the same benign
+phrases given the safety reply (every one of them was already possible risk)."""
+ACT_KIND = "acts_done"
+"""The corpus kind whose urgent phrases tell of an act already done."""
 MAX_FALSE_ANY = 0.15
 """Benign phrases that get any caring reply at all (concern or higher)."""
 _GRID = tuple(round(0.02 + 0.01 * i, 2) for i in range(97))
+_SHARES = (*(round(i / K, 2) for i in range(1, K + 1)), NEVER)
+"""Possible shares of acts among K neighbours, then never."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    possible: float
+    confirm: float
+    concern: float
+    act: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +78,7 @@ class Scored:
     case: Case
     urgent: float
     risk: float
+    act: float
     rules: RiskLevel
     idiom: bool
     """The rules read risk words as an everyday phrase: the model may raise to concern only."""
@@ -78,27 +96,29 @@ def train(cases: Sequence[Case], embedder: Embedder, rules: Classifier,
     rows = [[index[t] for t in candidates(case.text)] for case in cases]
     x = vectors[[r[0] for r in rows]]
     y = np.array([CLASSES.index(case.level) for case in cases])
+    acts = np.array([case.kind == ACT_KIND and case.level is RiskLevel.URGENT for case in cases])
     progress(f"cross-validating ({FOLDS} folds)")
-    scored = _out_of_fold(cases, vectors, rows, x, y, rules)
+    scored = _out_of_fold(cases, vectors, rows, x, y, acts, rules)
     possible = _lowest(lambda t: _false_rate(scored, lambda s: s.urgent >= t), MAX_MODEL_FALSE)
     confirm = _lowest(lambda t: _false_rate(scored, lambda s: s.urgent >= t), MAX_CONFIRM_FALSE)
     concern = _lowest(lambda t: _false_rate(scored, lambda s: s.rules is not RiskLevel.NONE
                                             or s.urgent >= possible or s.risk >= t),
                       MAX_FALSE_ANY)
-    head = _head(embedder.name, x, y, possible, confirm, concern)
-    report = cross_validated_report(scored, possible, confirm, concern)
+    act = _lowest(lambda t: _false_rate(scored, lambda s: s.urgent >= possible and s.act >= t),
+                  MAX_ACT_FALSE, _SHARES)
+    head = _head(embedder.name, x, y, acts)
+    report = cross_validated_report(scored, Thresholds(possible, confirm, concern, act))
     return Head(head.embedder, head.weights, head.bias, possible, confirm, concern, report,
-                head.neighbours, head.mix)
+                head.neighbours, head.mix, act)
 
 
-def _head(name: str, x: Vectors, y: npt.NDArray[np.int64], possible: float = 0.5,
-          confirm: float = 0.5, concern: float = 0.5) -> Head:
+def _head(name: str, x: Vectors, y: npt.NDArray[np.int64], acts: npt.NDArray[np.bool_]) -> Head:
     """The regression fitted on these rows, with the rows themselves as neighbours."""
     model = _fit(x, y)
     urgent = y == CLASSES.index(RiskLevel.URGENT)
-    neighbours = Neighbours.of(x[urgent], x[~urgent], K, TEMPERATURE)
+    neighbours = Neighbours.of(x[urgent], x[~urgent], K, TEMPERATURE, acts[urgent])
     return Head(name, model.coef_.astype(np.float64), model.intercept_.astype(np.float64),
-                possible, confirm, concern, {}, neighbours, MIX)
+                0.5, 0.5, 0.5, {}, neighbours, MIX)
 
 
 def _embed(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> Vectors:
@@ -117,20 +137,25 @@ def _fit(x: Vectors, y: npt.NDArray[np.int64]):  # type: ignore[no-untyped-def]
 
 
 def _out_of_fold(cases: Sequence[Case], vectors: Vectors, rows: list[list[int]], x: Vectors,
-                 y: npt.NDArray[np.int64], rules: Classifier) -> list[Scored]:
+                 y: npt.NDArray[np.int64], acts: npt.NDArray[np.bool_],
+                 rules: Classifier) -> list[Scored]:
     from sklearn.model_selection import StratifiedKFold
 
     urgent = np.zeros(len(cases))
     risk = np.zeros(len(cases))
+    act = np.zeros(len(cases))
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     for fit_rows, test_rows in folds.split(x, y):
-        head = _head("fold", x[fit_rows], y[fit_rows])
+        head = _head("fold", x[fit_rows], y[fit_rows], acts[fit_rows])
         for i in test_rows:
-            u, r = head.scores(vectors[rows[i]])
-            urgent[i] = u.max()
+            u, r, a = head.scores(vectors[rows[i]])
+            gravest = int(u.argmax())
+            urgent[i] = u[gravest]
             risk[i] = r.max()
+            act[i] = a[gravest]
     verdicts = [rules.classify(case.text) for case in cases]
-    return [Scored(case, float(urgent[i]), float(risk[i]), v.level, Reason.IDIOM in v.reasons)
+    return [Scored(case, float(urgent[i]), float(risk[i]), float(act[i]), v.level,
+                   Reason.IDIOM in v.reasons)
             for i, (case, v) in enumerate(zip(cases, verdicts, strict=True))]
 
 
@@ -143,28 +168,32 @@ def _false_rate(scored: Iterable[Scored], flagged: Callable[[Scored], bool]) -> 
     return max((sum(v) / len(v) for v in by_language.values()), default=0.0)
 
 
-def _lowest(rate: Callable[[float], float], budget: float) -> float:
+def _lowest(rate: Callable[[float], float], budget: float,
+            grid: Sequence[float] = _GRID) -> float:
     """The lowest threshold on the grid whose false rate stays within the budget."""
-    return next((t for t in _GRID if rate(t) <= budget), _GRID[-1])
+    return next((t for t in grid if rate(t) <= budget), grid[-1])
 
 
-def combined_level(rules: RiskLevel, urgent: float, risk: float, possible: float,
-                   confirm: float, concern: float, idiom: bool = False) -> RiskLevel:
+def combined_level(s: Scored, t: Thresholds) -> RiskLevel:
     """What the assessor would say for these scores (mirrors RiskAssessor.assess)."""
-    if rules is RiskLevel.URGENT:
-        return rules
-    model = model_level(urgent, risk, rules, idiom, possible, confirm, concern)
-    return model if model.rank > rules.rank else rules
+    if s.rules is RiskLevel.URGENT:
+        return s.rules
+    model = model_level(s.urgent, s.risk, s.rules, s.idiom, t.possible, t.confirm, t.concern,
+                        s.act, t.act)
+    return model if model.rank > s.rules.rank else s.rules
 
 
-def cross_validated_report(scored: Sequence[Scored], possible: float, confirm: float,
-                           concern: float) -> dict[str, str]:
+def cross_validated_report(scored: Sequence[Scored], thresholds: Thresholds) -> dict[str, str]:
     """Out-of-fold rates of rules plus model, per language, category and kind."""
-    judged = [(s.case, Assessment(combined_level(s.rules, s.urgent, s.risk, possible, confirm,
-                                                 concern, s.idiom)))
-              for s in scored]
+    judged = [(s.case, Assessment(combined_level(s, thresholds))) for s in scored]
     out: dict[str, str] = {}
     for key in (lambda c: c.language, lambda c: f"{c.language} {c.category or '-'}",
                 lambda c: f"{c.language} kind:{c.kind}"):
         out.update({f"{name} {label}": str(r) for (name, label), r in rates(judged, key).items()})
+    acts = [(c, a) for c, a in judged if c.kind == ACT_KIND and c.level is RiskLevel.URGENT]
+    for language in sorted({c.language for c, _ in acts}):
+        mine = [a for c, a in acts if c.language == language]
+        urgent = sum(a.level is RiskLevel.URGENT for a in mine)
+        out[f"{language} kind:{ACT_KIND} urgent as urgent"] = (
+            f"{urgent / len(mine):.3f} ({urgent}/{len(mine)})")
     return out

@@ -1,0 +1,40 @@
+"""`python -m bot report clubs [--csv FILE]`: per job club meeting, the club's fill rate,
+waitlist, waiting time and drop-outs, and the meeting's "can't come", attended and missed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from bot.config import Settings
+from bot.db import Database
+from bot.features.clubs.storage import ClubStore
+from bot.local_time import local_text
+
+COLUMNS = ("club", "meeting", "title", "starts", "status", "capacity", "members", "fill_rate",
+           "waitlist", "avg_wait_days", "dropped_out", "cant_come", "attended", "missed")
+
+
+async def club_rows(settings: Settings) -> list[list[str | int]]:
+    """One row per meeting (COLUMNS); the club's numbers repeat on each of its meetings."""
+    db = await Database.open(settings.database_path)
+    try:
+        store = ClubStore(db)
+        counts = await store.session_counts()
+        waits: dict[int, list[timedelta]] = defaultdict(list)
+        for club_id, since, seated in await store.waits():
+            waits[club_id].append(seated - since)
+    finally:
+        await db.close()
+    rows: list[list[str | int]] = []
+    for c in counts:
+        session, club = c.session, c.session.club
+        waited = waits.get(club.id)
+        average = (f"{sum(waited, timedelta()) / len(waited) / timedelta(days=1):.1f}"
+                   if waited else "")
+        status = "cancelled" if session.cancelled or club.cancelled else "planned"
+        rows.append([club.id, session.number, club.title_da,
+                     local_text(session.starts_at, settings.timezone), status, club.capacity,
+                     c.members, f"{c.members / club.capacity:.0%}", c.waiting, average,
+                     c.dropped, c.cant_come, c.attended, c.missed])
+    return rows

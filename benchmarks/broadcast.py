@@ -47,11 +47,12 @@ from benchmarks.broadcast_bot import CHATTER_BASE, REPLY_TIMEOUT, THINK_SECONDS
 from bot.clock import to_db
 from bot.db import Database
 from bot.features.citizens import Purpose
-from bot.outbox.sender import CONCURRENT_SENDS
+from bot.outbox.sender import concurrent_sends
 from tests.http_bot_api import HttpBotApi, _handler_for
 from tests.processes import TOKEN, bot_command, child_env
 
 SEND_RATE = 1000
+CONCURRENT_SENDS = concurrent_sends(SEND_RATE)  # what the bot's sender keeps in flight
 RECIPIENT_BASE = 10_000_000  # recipient i: telegram user id = chat id = base + i
 RATE_GOAL = 0.95
 P99_GOAL = 1.0
@@ -143,10 +144,10 @@ class Recorder(HttpBotApi):
         self._thread.start()
         return self
 
-    def handle(self, token: str, method: str,
-               params: dict[str, Any]) -> tuple[int, bytes] | None:
+    def handle(self, token: str, method: str, params: dict[str, Any],
+               files: dict[str, bytes] | None = None) -> tuple[int, bytes] | None:
         with self._cond:
-            status, body = self.api.handle(method, params)
+            status, body = self.api.handle(method, params, files)
         if method == "getUpdates":
             self.polls += 1
             if status == 200:

@@ -97,6 +97,9 @@ class Settings:
     quiet_weekends: bool = True
     risk_model: bool = True
     webinar_reminder: timedelta = timedelta(minutes=30)  # WEBINAR_REMINDER_MINUTES before a start
+    club_reminder: timedelta = timedelta(minutes=60)  # CLUB_REMINDER_MINUTES, with the link
+    seat_offer: timedelta = timedelta(hours=24)  # SEAT_OFFER_HOURS, counted outside quiet hours
+    club_waitlist_alert: int = 8  # CLUB_WAITLIST_ALERT: waiting for a kind of club -> coordinators
     send_rate: int = 25  # messages/s for everything the bot sends (bot/outbox/budget.py)
     broadcast_paid: bool = False  # broadcasts with allow_paid_broadcast: up to 1000/s, in Stars
 
@@ -164,6 +167,9 @@ class Settings:
             log_level=level,
             risk_model=get.bool("RISK_MODEL", True),
             webinar_reminder=timedelta(minutes=get.positive_int("WEBINAR_REMINDER_MINUTES", 30)),
+            club_reminder=timedelta(minutes=get.positive_int("CLUB_REMINDER_MINUTES", 60)),
+            seat_offer=timedelta(hours=get.positive_int("SEAT_OFFER_HOURS", 24)),
+            club_waitlist_alert=get.positive_int("CLUB_WAITLIST_ALERT", 8),
             send_rate=get.positive_int("SEND_RATE", 25),
             broadcast_paid=get.bool("BROADCAST_PAID", False),
         )

@@ -3,8 +3,8 @@
 Each `bot/features/<x>/__init__.py` exports one `FEATURE`; `bot/features/enabled.py` lists
 them, and `app.py` and `context.py` loop over that list. A new feature is a new package plus one
 line there: its services, handlers, commands, dialogs, timers, sweeps, outbox hooks, the
-events it listens to, its broadcast buttons and its parts of /mydata, erasure, the staff header
-and /case all come from its `Feature`.
+events it listens to, its broadcast buttons and segment filters and its parts of /mydata,
+erasure, the staff header and /case all come from its `Feature`.
 
 Handlers are given as a function that imports the feature's Telegram module when called
 (`handlers_in("bot.features.<x>.handlers")`), so that importing a feature's services never
@@ -78,6 +78,14 @@ ButtonMaker = Callable[[str, Translator], Awaitable["Buttons"]]
 """A broadcast button offered by a feature: (the argument after its prefix, e.g. the webinar id
 of `rsvp:12`; the recipient's translator) -> rows of (label, callback data) in that language.
 Raises ValueError for an argument it does not know (the CLI shows it as a usage error)."""
+SegmentFilter = Callable[[str], Awaitable[frozenset[int]]]
+"""A broadcast segment filter offered by a feature: (its argument, e.g. the webinar id of
+`--rsvp 12`) -> the citizen numbers it names; a segment takes them, or everyone else (Membership
+in bot/features/broadcasts/model.py). Raises ValueError for an argument it does not know."""
+Choices = Callable[[Translator], Awaitable[list[tuple[str, str]]]]
+"""The arguments a coordinator may pick in the staff chat's /broadcast for a broadcast button
+or a segment filter (e.g. the webinars with a session still to come): (argument, label in the
+staff's language)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,17 @@ class Feature:
         default_factory=dict)
     """Button prefix (as in `broadcast send --button rsvp:12`) -> the rows it adds to a
     broadcast; bot/features/broadcasts looks them up across features."""
+    broadcast_choices: Mapping[str, Callable[[AppContext], Choices]] = field(
+        default_factory=dict)
+    """Button prefix -> what /broadcast in the staff chat offers to pick for it (a prefix
+    without choices can be given from the CLI only)."""
+    segment_choices: Mapping[str, Callable[[AppContext], Choices]] = field(default_factory=dict)
+    """Segment filter kind -> what /broadcast offers to pick for it, each labelled by whom it
+    takes (e.g. "answered «CV»"); a kind without choices can be given from the CLI only."""
+    segment_filters: Mapping[str, Callable[[AppContext], SegmentFilter]] = field(
+        default_factory=dict)
+    """Filter kind (as in a segment's Membership, e.g. "rsvp") -> whom it names; a broadcast's
+    segment takes them or everyone else, bot/features/broadcasts looks them up across features."""
 
 
 def handlers_in(module: str) -> Callable[[Application[Any, Any, Any, Any, Any, Any], Settings],

@@ -177,14 +177,15 @@ class HttpBotApi:
             self._cond.notify_all()
 
     # bot side ----------------------------------------------------------------
-    def handle(self, token: str, method: str,
-               params: dict[str, Any]) -> tuple[int, bytes] | None:
-        """Status and body for one call; None means: drop the connection (network fault)."""
+    def handle(self, token: str, method: str, params: dict[str, Any],
+               files: dict[str, bytes] | None = None) -> tuple[int, bytes] | None:
+        """Status and body for one call; None means: drop the connection (network fault).
+        `files` are the uploaded files' bytes by field name (ApiCall.files)."""
         if self.token is not None and token != self.token:
             return 401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
         with self._cond:
             try:
-                status, body = self.api.handle(method, params)
+                status, body = self.api.handle(method, params, files)
             except TelegramError:  # injected network fault
                 return None
             finally:
@@ -226,23 +227,27 @@ def _decode_value(name: str, raw: str) -> Any:
     return raw
 
 
-def _decode_params(content_type: str, body: bytes) -> dict[str, Any]:
-    """Telegram accepts JSON, url-encoded forms and multipart forms alike."""
+def _decode_params(content_type: str,
+                   body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Telegram accepts JSON, url-encoded forms and multipart forms alike. Returns the
+    parameters and the uploaded files' bytes by field name (a file field's parameter is
+    {"filename", "size"})."""
     mime = content_type.split(";", 1)[0].strip().lower()
     if not body:
-        return {}
+        return {}, {}
     if mime == "application/json":
         loaded = json.loads(body)
         if not isinstance(loaded, dict):
             raise ValueError("JSON body must be an object")
-        return loaded
+        return loaded, {}
     if mime == "application/x-www-form-urlencoded":
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
-        return {name: _decode_value(name, value) for name, value in pairs}
+        return {name: _decode_value(name, value) for name, value in pairs}, {}
     if mime == "multipart/form-data":
         message = BytesParser(policy=HTTP).parsebytes(
             f"Content-Type: {content_type}\r\n\r\n".encode() + body)
         params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
         for part in message.iter_parts():
             assert isinstance(part, Message)
             name = part.get_param("name", header="content-disposition")
@@ -252,9 +257,10 @@ def _decode_params(content_type: str, body: bytes) -> dict[str, Any]:
             assert isinstance(payload, bytes)
             if part.get_filename() is not None:
                 params[name] = {"filename": part.get_filename(), "size": len(payload)}
+                files[name] = payload
             else:
                 params[name] = _decode_value(name, payload.decode("utf-8"))
-        return params
+        return params, files
     raise ValueError(f"unsupported Content-Type {content_type!r}")
 
 
@@ -276,13 +282,13 @@ def _handler_for(emulator: HttpBotApi) -> type[BaseHTTPRequestHandler]:
                 self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
                 return
             try:
-                params = _decode_params(self.headers.get("Content-Type", ""), body)
+                params, files = _decode_params(self.headers.get("Content-Type", ""), body)
             except ValueError as exc:
                 description = f"Bad Request: {exc}"
                 self._reply(400, json.dumps({"ok": False, "error_code": 400,
                                              "description": description}).encode())
                 return
-            answer = emulator.handle(match["token"], match["method"], params)
+            answer = emulator.handle(match["token"], match["method"], params, files)
             if answer is None:
                 self.close_connection = True  # the client sees the connection reset
                 return

@@ -20,6 +20,7 @@ from bot.features.broadcasts.model import UNSUBSCRIBE, BroadcastStatus, Exclusio
 from bot.features.broadcasts.progress import BroadcastProgress
 from bot.features.cases import CaseService
 from bot.features.citizens import Citizen, CitizenStore, Purpose
+from bot.features.privacy import PrivacyService
 from bot.features.staff import Role, StaffService
 from bot.outbox import Priority
 from bot.outbox.model import Message
@@ -127,7 +128,8 @@ async def test_segment_filters_and_erased_hand_picked_numbers(bot: Harness) -> N
     other = await add_citizen(bot, 3, label="vejle", joined=now)
     english = await add_citizen(bot, 4, "en", label="kolding-nov", joined=now)
     erased = await add_citizen(bot, 5)
-    await bot.ctx.get(CitizenStore).delete(erased)
+    await bot.ctx.get(PrivacyService).erase(erased)  # as /delete does: the audit log keeps it
+    never = 99
 
     async def who(segment: Segment) -> tuple[int, dict[Exclusion, int]]:
         preview = await service(bot).preview(draft(bot, segment=segment))
@@ -138,8 +140,8 @@ async def test_segment_filters_and_erased_hand_picked_numbers(bot: Harness) -> N
     today = now.date()
     assert await who(Segment(joined_from=today, joined_to=today)) == (3, {})
     assert await who(Segment(joined_to=today - 5 * day)) == (1, {})
-    picked = await who(Segment(citizens=(early, other, erased)))
-    assert picked == (2, {Exclusion.ERASED: 1})
+    picked = await who(Segment(citizens=(early, other, erased, never)))
+    assert picked == (2, {Exclusion.ERASED: 1, Exclusion.UNKNOWN: 1})
     assert await who(Segment(citizens=(late, english), languages=("da",))) == (1, {})
 
 
@@ -400,8 +402,8 @@ async def test_an_empty_text_is_refused_before_anything_is_stored(bot: Harness) 
 
 
 async def test_unknown_button_prefix_is_refused(bot: Harness) -> None:
-    with pytest.raises(DraftError, match="unknown button 'club'"):
-        await service(bot).check(draft(bot, buttons=("club:1",)))
+    with pytest.raises(DraftError, match="unknown button 'poll'"):
+        await service(bot).check(draft(bot, buttons=("poll:1",)))
 
 
 async def _citizens_in(path: Path, locales: list[str]) -> None:
@@ -451,8 +453,9 @@ async def test_cli_preview_send_status_pause_resume_cancel_list(tmp_path: Path) 
     assert run_cli(tmp_path, "broadcast", "cancel", "1", **env).returncode == 0
     listed = run_cli(tmp_path, "broadcast", "list", **env)
     assert listed.stdout == "#1 “CV” – cancelled – 0 of 0 sent\n"
-    unknown = run_cli(tmp_path, "broadcast", "status", "7", **env)
-    assert (unknown.returncode, unknown.stderr) == (1, "broadcast: no broadcast #7\n")
+    for action in ("status", "pause", "resume", "cancel"):
+        unknown = run_cli(tmp_path, "broadcast", action, "7", **env)
+        assert (unknown.returncode, unknown.stderr) == (2, "broadcast: no broadcast #7\n")
 
 
 @pytest.mark.parametrize(("args", "error"), [
@@ -461,9 +464,15 @@ async def test_cli_preview_send_status_pause_resume_cancel_list(tmp_path: Path) 
      "broadcast: --lang fr: unknown language (known: da, en)\n"),
     (("--text-da", "da.txt", "--at", "2020-01-01 10:00"),
      "broadcast: --at 2020-01-01 10:00: that is in the past\n"),
+    (("--text-da", "da.txt", "--at", "2030-01-01"),
+     "broadcast: argument --at: expected local time as \"YYYY-MM-DD HH:MM\", got '2030-01-01'\n"),
     (("--text-da", "da.txt", "--joined-from", "2026-02-30"),
-     "broadcast: --joined-from 2026-02-30: expected a date as YYYY-MM-DD\n"),
-    (("--text-da", "da.txt", "--button", "club:3"), "broadcast: unknown button 'club' (known:"),
+     "broadcast: argument --joined-from: expected a date as YYYY-MM-DD, got '2026-02-30'\n"),
+    (("--text-da", "da.txt", "--rsvp", "4"), "broadcast: rsvp 4: no webinar #4\n"),
+    (("--text-da", "da.txt", "--no-rsvp", "x"), "broadcast: no-rsvp x: no webinar #x\n"),
+    (("--text-da", "da.txt", "--button", "poll:3"), "broadcast: unknown button 'poll' (known:"),
+    (("--text-da", "da.txt", "--button", "club:3"),
+     "broadcast: button club:3: no club with a meeting still to come\n"),
 ])
 def test_cli_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...],
                                                    error: str) -> None:

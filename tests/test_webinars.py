@@ -27,6 +27,7 @@ from bot.features.webinars import WebinarService
 from bot.features.webinars.model import Answer
 from bot.features.webinars.planning import Repeat, WebinarPlanner
 from bot.features.webinars.storage import NewWebinar, WebinarStore
+from bot.outbox.model import Message
 from bot.transport.local_api import ApiCall
 from tests.conftest import Harness, run_cli, start_harness, stop_harness
 from tests.fakes import FakeClock
@@ -97,7 +98,7 @@ async def rsvp(bot: Harness, user: int, session_id: int, answer: str) -> str:
 
 
 async def report(bot: Harness) -> list[dict[str, Any]]:
-    rows, _with_broadcasts = await webinar_rows(bot.ctx.settings)
+    rows = await webinar_rows(bot.ctx.settings)
     return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
@@ -143,16 +144,15 @@ async def test_rsvp_buttons_answers_changes_and_the_calendar_file(bot: Harness) 
     [document] = documents(bot, ANNA)
     assert document.params["caption"].startswith("«CV workshop», Wednesday 25 November")
     assert LINK not in next(iter(document.files.values())).decode()
-    assert "Noted: you will not join" in await rsvp(bot, ANNA, 1, "no")
     assert "Noted as a maybe" in await rsvp(bot, ANNA, 1, "maybe")
     await bot.drain()
-    assert len(documents(bot, ANNA)) == 1, "one file per version of the session"
+    assert len(documents(bot, ANNA)) == 1, "Yes to Maybe: still coming, the same file holds"
     stored = await WebinarStore(bot.ctx.db).rsvp(1, anna.id)
     assert stored is not None and stored.answer is Answer.MAYBE
     header, line = await bot.say("/webinars", user=ANNA)
     assert header == "Your webinars coming up – tap to change your answer:"
     assert line == "«CV workshop», Wednesday 25 November at 14:00 – your answer: maybe"
-    assert bot.buttons(ANNA) == ["Yes", "Maybe", "No"]
+    assert bot.buttons(ANNA) == ["Yes", "✓ Maybe", "No"], "the answer given is marked"
     [mydata] = await bot.say("/mydata", user=ANNA)
     assert "Webinar «CV workshop», Wednesday 25 November at 14:00: you answered maybe." in mydata
 
@@ -347,15 +347,17 @@ async def test_report_counts_and_csv_for_danish_excel(bot: Harness) -> None:
         "INSERT INTO broadcasts (name, texts, buttons, segment, status, send_at, created_by, "
         "created_at) VALUES ('cv', '{}', ?, '{}', 'done', ?, 'cli', ?)",
         (json.dumps([f"rsvp:{webinar_id}"]), to_db(bot.clock.now()), to_db(bot.clock.now())))
+    payload = json.dumps(Message("Come!", service(bot).rsvp_buttons(1, bot.ctx.texts.get("en"))
+                                 ).to_json())
     for chat, status in ((ANNA, "sent"), (BO, "sent"), (CARL, "failed")):
         await db.execute(
             "INSERT INTO outbox (chat_id, priority, kind, ref, payload, not_before, status, "
-            "created_at) VALUES (?, 90, 'broadcast', ?, '{}', ?, ?, ?)",
-            (chat, broadcast, to_db(bot.clock.now()), status, to_db(bot.clock.now())))
+            "created_at) VALUES (?, 90, 'broadcast', ?, ?, ?, ?, ?)",
+            (chat, broadcast, payload, to_db(bot.clock.now()), status, to_db(bot.clock.now())))
     [row] = await report(bot)
     assert row == {"webinar": 1, "session": 1, "title": "CV-værksted",
-                   "starts": "2026-11-25 14:00", "status": "planned", "webinar_invited": 3,
-                   "webinar_delivered": 2, "yes": 1, "maybe": 1, "no": 1, "waitlisted": 0,
+                   "starts": "2026-11-25 14:00", "status": "planned", "invited": 3,
+                   "delivered": 2, "yes": 1, "maybe": 1, "no": 1, "waitlisted": 0,
                    "reminded": 0, "attended": 0, "feedback_requests": 0}
     content = csv_bytes([list(row.values())])
     assert content.startswith(b"\xef\xbb\xbf")
@@ -407,9 +409,9 @@ def test_cli_creates_lists_changes_and_cancels(tmp_path: Path) -> None:
     assert listing[0] == "#1 Jobnet / Jobnet · 45 min · capacity 20"
     assert listing[1:] == [f"  session {n}: 2030-01-{6 + n:02d} 14:00" for n in range(1, 6)]
     changed = run_cli(tmp_path, "webinar", "change", "1", "--at", "2030-01-07 15:00")
-    assert changed.stdout.strip() == "webinar 1: 5 session(s) moved"
+    assert changed.stdout.strip() == "Webinar #1: 5 session(s) moved."
     assert run_cli(tmp_path, "webinar", "cancel", "1").stdout.strip() == (
-        "webinar 1: 5 session(s) cancelled")
+        "Webinar #1: 5 session(s) cancelled.")
     out = tmp_path / "report.csv"
     reported = run_cli(tmp_path, "report", "webinars", "--csv", str(out))
     assert reported.returncode == 0, reported.stderr
@@ -419,19 +421,27 @@ def test_cli_creates_lists_changes_and_cancels(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "reason"), [
     (["create", "--title-da", "a", "--title-en", "b", "--at", "2030-01-07", "--minutes", "45",
-      "--link", LINK], "argument --at: expected \"YYYY-MM-DD HH:MM\", got '2030-01-07'"),
+      "--link", LINK],
+     "argument --at: expected local time as \"YYYY-MM-DD HH:MM\", got '2030-01-07'"),
     (["create", "--title-da", "a", "--title-en", "b", "--at", "2030-01-07 14:00",
       "--minutes", "45", "--link", LINK, "--repeat", "weekly"],
      "--repeat and --until go together"),
     (["create", "--title-da", "a", "--title-en", "b", "--at", "2020-01-07 14:00",
-      "--minutes", "45", "--link", LINK], "--at is in the past"),
+      "--minutes", "45", "--link", LINK], "--at 2020-01-07 14:00: that is in the past"),
     (["create", "--title-da", "a", "--title-en", "b", "--at", "2030-01-07 14:00",
       "--minutes", "0", "--link", LINK],
-     "argument --minutes: expected a positive whole number, got '0'"),
+     "argument --minutes: expected minutes from 1 to 600, got '0'"),
     (["create", "--title-da", "a", "--title-en", "b", "--at", "2030-01-07 14:00",
       "--minutes", "45", "--link", "meet.example"],
      "argument --link: expected an http(s):// link, got 'meet.example'"),
-    (["change", "7", "--link", LINK], "no webinar 7"),
+    (["change", "7", "--link", LINK], "no webinar #7"),
+    (["cancel", "7"], "no webinar #7"),
+    (["create", "--title-da", " ", "--title-en", "b", "--at", "2030-01-07 14:00",
+      "--minutes", "45", "--link", LINK],
+     "argument --title-da: expected a title of 1-100 characters, got 0"),
+    (["create", "--title-da", "a", "--title-en", "b", "--at", "2030-01-07 14:00",
+      "--minutes", "45", "--link", LINK, "--repeat", "weekly", "--until", "2030-01-32"],
+     "argument --until: expected a date as YYYY-MM-DD, got '2030-01-32'"),
     (["change", "7"], "change needs --at or --link"),
     ([], "choose create, list, change ID, cancel ID or invite ID"),
 ])

@@ -8,41 +8,43 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.usage import (
+    CLI_LOCALE,
+    UsageError,
+    day_argument,
+    local_time_argument,
+    one_line_errors,
+    usage_error,
+)
 from bot.clock import SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
-from bot.i18n import N_
+from bot.local_time import local_to_utc
 
 if TYPE_CHECKING:
     from bot.context import AppContext
-    from bot.features.broadcasts.model import Draft
+    from bot.features.broadcasts.model import Attachment, Draft
     from bot.features.broadcasts.service import BroadcastService
 
-EXIT_UNKNOWN = 1
-EXIT_USAGE = 2
-NOTHING_STORED = N_("Nothing is stored yet: add --yes to send it.")
-CHANGED = {"pause": N_("Broadcast #{id} paused."), "resume": N_("Broadcast #{id} resumed."),
-           "cancel": N_("Broadcast #{id} cancelled: nothing more is sent.")}
-NOT_NOW = N_("Broadcast #{id} cannot be changed like that now: it is {status}.")
-NO_BROADCASTS = N_("No broadcasts yet.")
-
-
-class UsageError(Exception):
-    """A bad argument; the message is the reason, for "broadcast: ..."."""
+NOTHING_STORED = "Nothing is stored yet: add --yes to send it."
+CHANGED = {"pause": "Broadcast #{id} paused.", "resume": "Broadcast #{id} resumed.",
+           "cancel": "Broadcast #{id} cancelled: nothing more is sent."}
+NOT_NOW = "broadcast #{id} cannot be changed like that now: it is {status}"
+NO_BROADCASTS = "No broadcasts yet."
 
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "broadcast", help="send a message to a segment of citizens: send | status | pause | "
         "resume | cancel | list",
-        description="Broadcasts to citizens who consented to webinar news. Bad arguments exit "
-        "2; an unknown broadcast ID exits 1.")
-    actions = parser.add_subparsers(title="actions", dest="action", required=True)
+        description="Broadcasts to citizens who consented to webinar news. A bad argument or "
+        "an unknown broadcast ID is one line on stderr and exit 2.")
+    actions = parser.add_subparsers(title="actions", dest="action", required=True,
+                                    parser_class=one_line_errors(parser, "broadcast"))
     send = actions.add_parser("send", help="print the preview; with --yes store it and print "
                               "its id (the last line)")
     send.add_argument("--name", required=True)
@@ -53,6 +55,13 @@ def add_parser(sub: Any) -> None:
                       help="webinars (the only one): citizens who consented to webinar news")
     send.add_argument("--button", action="append", metavar="PREFIX:ARG",
                       help="an extra button, e.g. rsvp:WEBINAR_ID (repeatable)")
+    attached = send.add_mutually_exclusive_group()
+    attached.add_argument("--image", type=Path, metavar="FILE",
+                          help="a JPEG, PNG or WebP image (at most 10 MB) with every message, "
+                          "the text as its caption (at most 1,024 characters)")
+    attached.add_argument("--document", type=Path, metavar="FILE",
+                          help="a file (at most 20 MB) with every message, the text as its "
+                          "caption (at most 1,024 characters)")
     add_segment_arguments(send)
     send.set_defaults(handler=send_command)
     for action, text in (("status", "progress or summary of one broadcast"),
@@ -71,11 +80,22 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label", help="only citizens invited with this invite label")
     parser.add_argument("--lang", action="append", metavar="LANG",
                         help="only citizens with this language (repeatable, or da,en)")
-    parser.add_argument("--joined-from", metavar="YYYY-MM-DD",
+    parser.add_argument("--joined-from", metavar="YYYY-MM-DD", type=day_argument,
                         help="joined on or after this day")
-    parser.add_argument("--joined-to", metavar="YYYY-MM-DD", help="joined on or before this day")
+    parser.add_argument("--joined-to", metavar="YYYY-MM-DD", type=day_argument,
+                        help="joined on or before this day")
     parser.add_argument("--citizens", metavar="N,N", help="only these citizen numbers")
-    parser.add_argument("--at", metavar="YYYY-MM-DD HH:MM",
+    parser.add_argument("--rsvp", action="append", metavar="WEBINAR_ID",
+                        help="only citizens who answered this webinar (Yes, Maybe or No, to any "
+                        "of its sessions; repeatable)")
+    parser.add_argument("--no-rsvp", action="append", metavar="WEBINAR_ID",
+                        help="only citizens who have not answered this webinar (repeatable)")
+    parser.add_argument("--club", action="append", metavar="CLUB_ID|any",
+                        help="only citizens with a seat in this job club, or in any (repeatable)")
+    parser.add_argument("--no-club", action="append", metavar="CLUB_ID|any",
+                        help="only citizens without a seat in this job club, or in any "
+                        "(repeatable)")
+    parser.add_argument("--at", metavar="\"YYYY-MM-DD HH:MM\"", type=local_time_argument,
                         help="local time (TIMEZONE) to send; default now")
     parser.add_argument("--important", action="store_true",
                         help="may pass the weekly limit on messages (never quiet hours)")
@@ -88,7 +108,8 @@ def send_command(settings: Settings, args: argparse.Namespace) -> int:
     async def draft(app: AppContext) -> Draft:
         texts = {locale: _read(f"--text-{locale}", path) for locale in SUPPORTED_LOCALES
                  if (path := getattr(args, f"text_{locale}")) is not None}
-        return segment_draft(settings, args, args.name, texts, tuple(args.button or ()))
+        draft = segment_draft(settings, args, args.name, texts, tuple(args.button or ()))
+        return replace(draft, attachment=_attachment(args))
 
     return queue(settings, args, draft)
 
@@ -101,17 +122,18 @@ def queue(settings: Settings, args: argparse.Namespace,
         from bot.features.broadcasts.service import DraftError
         from bot.features.broadcasts.wording import render_preview
 
-        _ = app.texts.staff
+        _ = app.texts.get(CLI_LOCALE)
         try:
             draft = await draft_of(app)
             await service.check(draft)
-            print(render_preview(draft.name, await service.preview(draft), _))
+            print(render_preview(draft.name, await service.preview(draft), _,
+                                 paid=settings.broadcast_paid))
             if not args.yes:
-                print(_(NOTHING_STORED))
+                print(NOTHING_STORED)
                 return 0
             print(await service.create(draft, "cli"))
         except (UsageError, DraftError) as exc:
-            return _usage(exc, command)
+            return usage_error(command, exc)
         return 0
 
     return _run(settings, work)
@@ -122,7 +144,7 @@ def status_command(settings: Settings, args: argparse.Namespace) -> int:
         broadcast = await service.get(args.id)
         if broadcast is None:
             return _unknown(args.id)
-        print((await service.report(broadcast))[0])
+        print((await service.report(broadcast, app.texts.get(CLI_LOCALE)))[0])
         return 0
 
     return _run(settings, work)
@@ -133,7 +155,7 @@ def change_command(settings: Settings, args: argparse.Namespace) -> int:
         from bot.features.broadcasts.service import Change
         from bot.features.broadcasts.wording import status_label
 
-        _ = app.texts.staff
+        _ = app.texts.get(CLI_LOCALE)
         actions = {"pause": service.pause, "resume": service.resume, "cancel": service.cancel}
         change = await actions[args.action](args.id)
         if change is Change.UNKNOWN:
@@ -141,10 +163,9 @@ def change_command(settings: Settings, args: argparse.Namespace) -> int:
         if change is Change.NOT_NOW:
             broadcast = await service.get(args.id)
             assert broadcast is not None
-            print(f"broadcast: {_(NOT_NOW, id=args.id, status=status_label(broadcast, _))}",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        print(_(CHANGED[args.action], id=args.id))
+            return usage_error("broadcast", NOT_NOW.format(
+                id=args.id, status=status_label(broadcast, _)))
+        print(CHANGED[args.action].format(id=args.id))
         return 0
 
     return _run(settings, work)
@@ -152,8 +173,8 @@ def change_command(settings: Settings, args: argparse.Namespace) -> int:
 
 def list_command(settings: Settings, args: argparse.Namespace) -> int:
     async def work(service: BroadcastService, app: AppContext) -> int:
-        lines = await service.listing()
-        print("\n".join(lines) if lines else app.texts.staff(NO_BROADCASTS))
+        lines = await service.listing(app.texts.get(CLI_LOCALE))
+        print("\n".join(lines) if lines else NO_BROADCASTS)
         return 0
 
     return _run(settings, work)
@@ -178,7 +199,7 @@ def _run(settings: Settings,
 def segment_draft(settings: Settings, args: argparse.Namespace, name: str,
                   texts: dict[str, str], buttons: tuple[str, ...]) -> Draft:
     """A draft from the segment arguments (see add_segment_arguments); UsageError if bad."""
-    from bot.features.broadcasts.model import Draft, Segment
+    from bot.features.broadcasts.model import Draft, Membership, Segment
 
     if getattr(args, "audience", "webinars") != "webinars":
         raise UsageError(f"--audience {args.audience}: the only audience is webinars")
@@ -188,15 +209,20 @@ def segment_draft(settings: Settings, args: argparse.Namespace, name: str,
         if locale not in SUPPORTED_LOCALES:
             raise UsageError(f"--lang {locale}: unknown language (known: "
                              f"{', '.join(SUPPORTED_LOCALES)})")
-    joined_from = _day("--joined-from", args.joined_from)
-    joined_to = _day("--joined-to", args.joined_to)
+    joined_from, joined_to = args.joined_from, args.joined_to
     if joined_from and joined_to and joined_from > joined_to:
         raise UsageError("--joined-from is after --joined-to")
     now = SystemClock().now()
-    send_at = _moment(settings, args.at) if args.at else now
+    send_at = local_to_utc(args.at, settings.timezone) if args.at else now
     if send_at < now:
-        raise UsageError(f"--at {args.at}: that is in the past")
-    segment = Segment(languages, args.label, joined_from, joined_to, _numbers(args.citizens))
+        raise UsageError(f"--at {args.at:%Y-%m-%d %H:%M}: that is in the past")
+    memberships = tuple(Membership(kind, argument, member)
+                        for kind, member, given in (
+                            ("rsvp", True, args.rsvp), ("rsvp", False, args.no_rsvp),
+                            ("club", True, args.club), ("club", False, args.no_club))
+                        for argument in given or ())
+    segment = Segment(languages, args.label, joined_from, joined_to, _numbers(args.citizens),
+                      memberships)
     return Draft(name, texts, segment, send_at, buttons, args.important, args.fallback_default)
 
 
@@ -209,21 +235,26 @@ def _read(flag: str, path: Path) -> str:
         raise UsageError(f"{flag} {path}: cannot read it ({exc})") from None
 
 
-def _day(flag: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{flag} {value}: expected a date as YYYY-MM-DD") from None
+def _attachment(args: argparse.Namespace) -> Attachment | None:
+    """--image or --document as bytes to store (BroadcastService.check judges them)."""
+    from bot.features.broadcasts.files import MAX_BYTES
+    from bot.features.broadcasts.model import Attachment
+    from bot.outbox.model import MediaKind
 
-
-def _moment(settings: Settings, value: str) -> datetime:
-    try:
-        local = datetime.strptime(value, "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise UsageError(f"--at {value}: expected local time as \"YYYY-MM-DD HH:MM\"") from None
-    return local.replace(tzinfo=settings.timezone)
+    for flag, kind, path in (("--image", MediaKind.PHOTO, args.image),
+                             ("--document", MediaKind.DOCUMENT, args.document)):
+        if path is None:
+            continue
+        try:
+            if path.stat().st_size > MAX_BYTES[kind]:  # not read at all
+                raise UsageError(f"{flag} {path}: larger than {MAX_BYTES[kind] // 1_000_000} MB")
+            content = path.read_bytes()
+        except FileNotFoundError:
+            raise UsageError(f"{flag} {path}: no such file") from None
+        except OSError as exc:
+            raise UsageError(f"{flag} {path}: cannot read it ({exc.strerror or exc})") from None
+        return Attachment.of_bytes(kind, path.name, content)
+    return None
 
 
 def _numbers(value: str | None) -> tuple[int, ...]:
@@ -238,11 +269,5 @@ def _numbers(value: str | None) -> tuple[int, ...]:
     return numbers
 
 
-def _usage(exc: Exception, command: str = "broadcast") -> int:
-    print(f"{command}: {exc}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _unknown(broadcast_id: int) -> int:
-    print(f"broadcast: no broadcast #{broadcast_id}", file=sys.stderr)
-    return EXIT_UNKNOWN
+    return usage_error("broadcast", f"no broadcast #{broadcast_id}")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import broadcast, report, subcommands, webinar
+from bot.cli import broadcast, club, report, subcommands, webinar
 from bot.cli.logging_setup import configure_logging
 from bot.config import ConfigError, load_settings
 from bot.db import DatabasePathError
@@ -72,5 +72,6 @@ def _parser() -> argparse.ArgumentParser:
     i18n.set_defaults(handler=subcommands.i18n)
     broadcast.add_parser(sub)
     webinar.add_parser(sub)
+    club.add_parser(sub)
     report.add_parser(sub)
     return parser

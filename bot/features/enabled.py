@@ -15,6 +15,7 @@ from bot.features import (
     cases,
     checkin,
     citizens,
+    clubs,
     dialogs,
     invites,
     onboarding,
@@ -39,5 +40,6 @@ FEATURES: tuple[Feature, ...] = (
     onboarding.FEATURE,
     broadcasts.FEATURE,
     webinars.FEATURE,
+    clubs.FEATURE,
     dialogs.FEATURE,  # last: every button and message no other feature claims lands here
 )

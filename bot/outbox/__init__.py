@@ -13,6 +13,11 @@ at most 20/min into one group), and records the outcome:
 * timeouts and network errors -> retried with exponential back-off (capped at 5 minutes).
 * other 400s -> failed for good, logged without the text.
 
+A feature may hold a kind of row back at send time (`OutboxSender.hold_during`): broadcasts
+never go in quiet hours, however early they were queued. A photo or document given as stored
+bytes (`Outbox.add_file`, `Media.upload_id`) is uploaded by the first message that needs it;
+every later one sends the `file_id` Telegram returned.
+
 Delivery guarantee. A row is marked `sending` (committed) before the HTTP call and `sent`
 after it. If the process dies between the two, Telegram may or may not have the message, and
 a bot cannot look. Rows flagged `at_most_once` (check-ins, reminders, broadcasts: anything a

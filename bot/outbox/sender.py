@@ -11,16 +11,16 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import InputFile
+from telegram import InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.clock import Clock
 from bot.events import CITIZEN_BLOCKED
 from bot.features.citizens import CitizenStore
-from bot.outbox.budget import Lane
+from bot.outbox.budget import PAID_PER_SECOND, Lane
 from bot.outbox.limiter import OUTBOX, budget_of, retry_seconds
-from bot.outbox.model import OutboxItem
+from bot.outbox.model import MediaKind, OutboxItem
 from bot.outbox.service import Outbox
 from bot.views import inline_markup
 
@@ -28,10 +28,10 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_BUNDLE = 100  # copyMessages takes at most 100 message ids
 IDLE_WAIT = 60.0
-CONCURRENT_SENDS = 4
-"""Sends `run` keeps in flight at once, each to another chat: one Bot API call at a time
-could not reach a high SEND_RATE (a call takes about a millisecond even locally). So at a crash
-at most this many at-most-once rows are caught mid-send and become uncertain."""
+MIN_CONCURRENT_SENDS = 4
+ROUND_TRIP = 0.05
+"""Seconds one send is planned to take, Telegram's answer included (api.telegram.org from
+Europe: some 30–60 ms). To send N messages a second, N × ROUND_TRIP must be in flight."""
 FIRST_LOOK = 4  # ready rows read first; READY_LOOK of them only when none of these may go now
 READY_LOOK = 50
 BUSY_WAIT = 0.05  # seconds to look again when every ready row's chat has a send in flight
@@ -42,6 +42,21 @@ PAID_KIND = "broadcast"  # rows of this kind go with allow_paid_broadcast when B
 SentHook = Callable[[OutboxItem, int], Awaitable[None]]
 TopicResolver = Callable[[int], Awaitable[tuple[int | None, int | None]]]
 Emit = Callable[..., Awaitable[None]]
+Until = Callable[[datetime], datetime]
+"""now -> the first moment a row may go (now itself when it may go now)."""
+
+
+def concurrent_sends(per_second: float) -> int:
+    """Sends `run` keeps in flight at once (each to another chat) to reach `per_second`:
+    one at a time, 50 ms each, would be 20 a second. Rate × ROUND_TRIP, at least
+    MIN_CONCURRENT_SENDS: 4 at the default SEND_RATE of 25, 50 at 1000 (SEND_RATE=1000 or
+    BROADCAST_PAID=1). At a crash at most this many at-most-once rows are caught mid-send and
+    become uncertain ("in doubt")."""
+    return max(MIN_CONCURRENT_SENDS, math.ceil(per_second * ROUND_TRIP))
+
+
+class _Unsendable(Exception):
+    """The row cannot be sent as it is (e.g. its file is gone); the message is the reason."""
 
 
 class OutboxSender:
@@ -54,13 +69,24 @@ class OutboxSender:
         self._clock = clock
         self._emit = emit
         self._budget = budget_of(bot)
+        self.concurrency = concurrent_sends(max(
+            self._budget.per_second, PAID_PER_SECOND if self._budget.paid_broadcasts else 0))
         self._on_sent: dict[str, list[SentHook]] = {}
         self._topics: TopicResolver | None = None
         self._busy: set[int] = set()  # chats with a send in flight: one at a time, in order
+        self._holds: dict[str, Until] = {}
+        self._uploading: set[int] = set()  # stored files being uploaded now: one send each
+        self._file_ids: dict[int, str] = {}  # stored file -> Telegram's file_id, once uploaded
 
     def resolve_topics(self, resolver: TopicResolver) -> None:
         """How to find (or open) a citizen's topic: returns (thread id, message to reply to)."""
         self._topics = resolver
+
+    def hold_during(self, kind: str, until: Until) -> None:
+        """Rows of this kind never go while `until(now)` is later than now (e.g. broadcasts in
+        quiet hours), however early they were queued: when the sender meets one, every pending
+        row of the kind is moved to that moment, and counts as waiting for it."""
+        self._holds[kind] = until
 
     def on_sent(self, kind: str, hook: SentHook) -> None:
         """Let a feature learn the Telegram message id of what it queued (e.g. an alert); hooks
@@ -80,27 +106,46 @@ class OutboxSender:
     async def send_next(self) -> timedelta | None:
         """Send at most one ready row. Returns how long until another may go (zero: at once),
         or None when nothing is queued at all."""
+        item, wait = await self._claim()
+        if item is None:
+            return wait
+        await self._dispatch(item)
+        return timedelta(0)
+
+    async def _claim(self) -> tuple[OutboxItem | None, timedelta | None]:
+        """The next row that may go now, its budget booked and its chat marked busy (and the
+        upload of its file, if it must upload one); else None and how long until one may (None:
+        nothing queued at all)."""
         now = self._clock.now()
         soonest = self._budget.wait_any()
         if soonest and await self._store.any_ready(now):  # none may go yet: no need to read
-            return timedelta(seconds=soonest)
+            return None, timedelta(seconds=soonest)
         wait = 0.0
         for limit in (FIRST_LOOK, READY_LOOK):  # the first rows nearly always do: parse few
             items = await self._store.ready(now, limit)
             if not items:
                 due = await self._store.next_due()
-                return None if due is None else max(due - now, timedelta(0))
+                return None, None if due is None else max(due - now, timedelta(0))
+            if await self._held_back(items, now):
+                return None, timedelta(0)  # those rows wait now: look again
             item, wait = self._pick(items)
             if item is not None:
                 self._busy.add(item.chat_id)  # booked and claimed with no await in between
-                try:
-                    await self._send(item, self._paid(item))
-                finally:
-                    self._busy.discard(item.chat_id)
-                return timedelta(0)
+                self._claim_upload(item)
+                return item, timedelta(0)
             if len(items) < limit:
                 break
-        return timedelta(seconds=wait)
+        return None, timedelta(seconds=wait)
+
+    async def _dispatch(self, item: OutboxItem) -> None:
+        """Send a claimed row, then free its chat (and its file's upload)."""
+        try:
+            await self._send(item, self._paid(item))
+        finally:
+            self._busy.discard(item.chat_id)
+            upload = self._upload_of(item)
+            if upload is not None:  # this send's claim: no other may hold one (see _pick)
+                self._uploading.discard(upload)
 
     def _pick(self, items: list[OutboxItem]) -> tuple[OutboxItem | None, float]:
         """The first row that may go now, its budget booked; else the shortest wait."""
@@ -108,7 +153,7 @@ class OutboxSender:
         for item in items:
             lane, paid = Lane.of(item.priority), self._paid(item)
             wait = self._budget.wait(lane, item.chat_id, paid=paid)
-            if item.chat_id in self._busy:
+            if item.chat_id in self._busy or self._upload_of(item) in self._uploading:
                 wait = max(wait, BUSY_WAIT)
             if wait == 0.0:
                 self._budget.take(lane, item.chat_id, paid=paid)
@@ -116,28 +161,75 @@ class OutboxSender:
             waits.append(wait)
         return None, min(waits)
 
+    async def _held_back(self, items: list[OutboxItem], now: datetime) -> bool:
+        """Move the kinds among `items` that must wait now (hold_during) to when they may go;
+        True when any did."""
+        if not self._holds:
+            return False
+        held = False
+        for kind in {item.kind for item in items if item.kind in self._holds}:
+            until = self._holds[kind](now)
+            if until > now:
+                moved = await self._store.defer_kind(kind, until)
+                log.info("outbox: %d %s row(s) wait until %s", moved, kind, until.isoformat())
+                held = True
+        return held
+
+    @staticmethod
+    def _upload_of(item: OutboxItem) -> int | None:
+        media = item.message.media
+        return media.upload_id if media is not None and media.file_id is None else None
+
+    def _claim_upload(self, item: OutboxItem) -> None:
+        """When this send may upload a stored file (its file_id is not known here yet), no
+        other send of that file starts until this one is done and has kept the file_id."""
+        upload = self._upload_of(item)
+        if upload is not None and upload not in self._file_ids:
+            self._uploading.add(upload)
+
     def _paid(self, item: OutboxItem) -> bool:
         return self._budget.paid_broadcasts and item.kind == PAID_KIND
 
     async def run(self) -> None:
-        """Forever: send what is ready, CONCURRENT_SENDS at a time, sleep until the next row is
-        due or a new one arrives."""
+        """Forever: one loop takes the next row that may go and hands it to a task of its own,
+        with at most `concurrency` sends in flight; it sleeps until a row is due, a new one
+        arrives or a send ends. When cancelled (shutdown) it lets the sends in flight finish,
+        so a clean stop leaves nothing in doubt."""
         await self.recover()
-        await asyncio.gather(*(self._work() for _ in range(CONCURRENT_SENDS)))
+        slots = asyncio.Semaphore(self.concurrency)
+        in_flight: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                await slots.acquire()
+                self._outbox.wake.clear()  # what happens from here on wakes the wait below
+                try:
+                    item, wait = await self._claim()
+                except Exception:
+                    log.exception("outbox sender step failed; retrying shortly")
+                    item, wait = None, timedelta(seconds=5)
+                if item is not None:
+                    task = asyncio.create_task(self._send_and_free(item, slots))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+                    continue
+                slots.release()
+                if wait == timedelta(0):
+                    continue
+                timeout = IDLE_WAIT if wait is None else min(wait.total_seconds(), IDLE_WAIT)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._outbox.wake.wait(), timeout)
+        finally:
+            if in_flight:
+                await asyncio.wait(in_flight)
 
-    async def _work(self) -> None:
-        while True:
-            try:
-                wait = await self.send_next()
-            except Exception:
-                log.exception("outbox sender step failed; retrying shortly")
-                wait = timedelta(seconds=5)
-            if wait == timedelta(0):
-                continue
-            self._outbox.wake.clear()
-            timeout = IDLE_WAIT if wait is None else min(wait.total_seconds(), IDLE_WAIT)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outbox.wake.wait(), timeout)
+    async def _send_and_free(self, item: OutboxItem, slots: asyncio.Semaphore) -> None:
+        try:
+            await self._dispatch(item)
+        except Exception:
+            log.exception("outbox %d: sending failed", item.id)
+        finally:
+            slots.release()
+            self._outbox.wake.set()  # its chat and its slot are free again
 
     async def _send(self, item: OutboxItem, paid: bool = False) -> None:
         message = item.message
@@ -165,6 +257,9 @@ class OutboxSender:
                     message_thread_id=thread_id, reply_to_message_id=reply_to,
                     allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
                 sent_ids = [copied.message_id]
+            elif message.media is not None:
+                sent = await self._send_media(item, markup, thread_id, reply_to, paid)
+                sent_ids = [sent.message_id]
             elif message.document is not None:
                 sent = await self._bot.send_document(
                     item.chat_id, InputFile(message.document.text.encode("utf-8"),
@@ -179,6 +274,9 @@ class OutboxSender:
                     reply_to_message_id=reply_to, allow_paid_broadcast=paid or None,
                     rate_limit_args=OUTBOX)
                 sent_ids = [sent.message_id]
+        except _Unsendable as exc:
+            await self._store.fail(item.id, str(exc))
+            log.error("outbox %d (%s) not sendable: %s", item.id, item.kind, exc)
         except RetryAfter as exc:
             await self._retry_after(bundle, exc)
         except Forbidden:
@@ -199,6 +297,51 @@ class OutboxSender:
                 await self._store.mark_sent(member.id, message_id, now)
                 for hook in self._on_sent.get(member.kind, ()):
                     await hook(member, message_id)
+
+    async def _send_media(self, item: OutboxItem, markup: InlineKeyboardMarkup | None,
+                          thread_id: int | None, reply_to: int | None, paid: bool) -> Message:
+        """sendPhoto / sendDocument, the text as caption. A stored file whose file_id is not
+        known yet is uploaded (only one send at a time does that, see _claim_upload) and the
+        file_id Telegram returns is kept for every later message; should the process die
+        before it is kept, the next send simply uploads again."""
+        media = item.message.media
+        assert media is not None
+        upload: int | None = None
+        file: str | InputFile
+        if media.file_id is not None:
+            file = media.file_id
+        elif media.upload_id is None:
+            raise _Unsendable("no file to send")
+        elif media.upload_id in self._file_ids:
+            file = self._file_ids[media.upload_id]
+        else:
+            stored = await self._store.file(media.upload_id)
+            if stored is not None and stored.file_id is not None:
+                file = self._file_ids[stored.id] = stored.file_id
+            elif stored is not None and stored.content is not None:
+                file = InputFile(stored.content, filename=media.filename or stored.filename)
+                upload = stored.id
+            else:
+                raise _Unsendable("the file is no longer stored")
+        caption = item.message.text or None
+        if media.kind is MediaKind.PHOTO:
+            sent = await self._bot.send_photo(
+                item.chat_id, file, caption=caption, reply_markup=markup,
+                message_thread_id=thread_id, reply_to_message_id=reply_to,
+                allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
+            telegram_id = (max(sent.photo, key=lambda size: size.width * size.height).file_id
+                           if sent.photo else None)
+        else:
+            sent = await self._bot.send_document(
+                item.chat_id, file, caption=caption, reply_markup=markup,
+                message_thread_id=thread_id, reply_to_message_id=reply_to,
+                allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
+            telegram_id = sent.document.file_id if sent.document else None
+        if upload is not None and telegram_id is not None:
+            await self._store.set_telegram_file_id(upload, telegram_id)
+            self._file_ids[upload] = telegram_id
+            log.info("outbox: file %d uploaded once; later messages send its file_id", upload)
+        return sent
 
     async def _bundle(self, item: OutboxItem) -> list[OutboxItem]:
         """Copies queued for one topic from one chat go as one copyMessages call (≤ 100), so a

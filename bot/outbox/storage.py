@@ -10,7 +10,7 @@ from aiosqlite import Row
 
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.outbox.model import Addressed, Message, OutboxItem, Status
+from bot.outbox.model import Addressed, MediaKind, Message, OutboxItem, Status, StoredFile
 
 
 class OutboxStore:
@@ -150,11 +150,21 @@ class OutboxStore:
             "WHERE kind = ? AND ref = ? AND status IN ('pending', 'held')", (reason, kind, ref))
 
     async def defer_ref(self, kind: str, ref: int, not_before: datetime) -> int:
-        """Pending rows about one thing wait until a moment (e.g. the end of quiet hours)."""
+        """Pending rows about one thing wait until a moment (e.g. the end of quiet hours). A
+        row moved so keeps no 429 mark: a restart must not pause everything until then."""
         return await self._db.execute_rowcount(
-            "UPDATE outbox SET not_before = ? "
+            "UPDATE outbox SET not_before = ?, "
+            "last_error = CASE last_error WHEN '429' THEN NULL ELSE last_error END "
             "WHERE kind = ? AND ref = ? AND status = 'pending' AND not_before < ?",
             (to_db(not_before), kind, ref, to_db(not_before)))
+
+    async def defer_kind(self, kind: str, not_before: datetime) -> int:
+        """Every pending row of a kind waits until a moment (as defer_ref)."""
+        return await self._db.execute_rowcount(
+            "UPDATE outbox SET not_before = ?, "
+            "last_error = CASE last_error WHEN '429' THEN NULL ELSE last_error END "
+            "WHERE kind = ? AND status = 'pending' AND not_before < ?",
+            (to_db(not_before), kind, to_db(not_before)))
 
     async def tally_ref(self, kind: str, ref: int, now: datetime
                         ) -> list[tuple[Status, str | None, bool, int]]:
@@ -210,6 +220,30 @@ class OutboxStore:
             "OR (status IN ('sent', 'uncertain') AND COALESCE(sent_at, created_at) >= ?)) "
             "GROUP BY citizen_id", (lowest_priority, to_db(since)))
         return {int(r["citizen_id"]): int(r["n"]) for r in rows}
+
+    async def add_file(self, kind: MediaKind, filename: str, content: bytes,
+                       now: datetime) -> int:
+        return await self._db.execute(
+            "INSERT INTO outbox_files (kind, filename, size, content, created_at) "
+            "VALUES (?, ?, ?, ?, ?)", (kind.value, filename, len(content), content, to_db(now)))
+
+    async def file(self, file_id: int) -> StoredFile | None:
+        row = await self._db.fetch_one(
+            "SELECT id, kind, filename, size, content, file_id FROM outbox_files WHERE id = ?",
+            (file_id,))
+        if row is None:
+            return None
+        return StoredFile(row["id"], MediaKind(row["kind"]), row["filename"], row["size"],
+                          row["content"], row["file_id"])
+
+    async def set_telegram_file_id(self, file_id: int, telegram_file_id: str) -> None:
+        await self._db.execute("UPDATE outbox_files SET file_id = ? WHERE id = ?",
+                               (telegram_file_id, file_id))
+
+    async def release_file(self, file_id: int) -> None:
+        """The bytes are not needed any more (Telegram's file_id stays)."""
+        await self._db.execute("UPDATE outbox_files SET content = NULL WHERE id = ?",
+                               (file_id,))
 
     async def purge(self, before: datetime) -> int:
         """Delivered (or given-up) rows hold message texts: keep them only as long as needed."""

@@ -64,6 +64,7 @@ class LocalBotApi(BaseRequest):
     _message_ids: defaultdict[int, count[int]] = field(
         default_factory=lambda: defaultdict(lambda: count(1)))
     _thread_ids: count[int] = field(default_factory=lambda: count(100))
+    _file_ids: count[int] = field(default_factory=lambda: count(1))
     _clock: count[int] = field(default_factory=lambda: count(1_764_000_000))
 
     # BaseRequest -------------------------------------------------------------
@@ -164,7 +165,7 @@ class LocalBotApi(BaseRequest):
         if call.method in _TRUE_METHODS:
             return True
         if call.method in _MESSAGE_METHODS:
-            return self._message(int(p["chat_id"]), p)
+            return {**self._message(int(p["chat_id"]), p), **self._file(call)}
         if call.method == "copyMessage":
             return {"message_id": next(self._message_ids[int(p["chat_id"])])}
         if call.method == "copyMessages":
@@ -196,6 +197,26 @@ class LocalBotApi(BaseRequest):
                     "can_edit_stories": False, "can_delete_stories": False,
                     "can_manage_topics": self.forum, "can_pin_messages": True}
         return None
+
+    def _file(self, call: ApiCall) -> dict[str, Any]:
+        """The photo (in two sizes, the largest last) or document of a sent message, as
+        Telegram keeps it: sent by file_id, it keeps that id; an upload gets a new one."""
+        name = {"sendPhoto": "photo", "sendDocument": "document"}.get(call.method)
+        if name is None:
+            return {}
+        given = call.params.get(name)
+        upload = call.files.get(name)
+        file_id = given if isinstance(given, str) else f"{name}-{next(self._file_ids)}"
+        size = len(upload) if upload is not None else 1000
+        if name == "document":
+            return {"document": {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                                 "file_size": size}}
+        return {"photo": [
+            {"file_id": f"{file_id}-thumb", "file_unique_id": f"u-{file_id}-thumb",
+             "width": 90, "height": 60, "file_size": max(1, size // 50)},
+            {"file_id": file_id, "file_unique_id": f"u-{file_id}", "width": 1280,
+             "height": 853, "file_size": size},
+        ]}
 
     def _message(self, chat_id: int, p: dict[str, Any],
                  message_id: int | None = None) -> dict[str, Any]:

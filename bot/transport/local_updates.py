@@ -53,29 +53,37 @@ class UpdateFactory:
         return self.message(user_id, "", language_code=language_code, extra={"photo": photo})
 
     def press(self, user_id: int, data: str, *, message_id: int = 1,
-              language_code: str | None = "da", first_name: str = "Citizen") -> Update:
-        """A tap on an inline button under the bot's message `message_id`."""
+              language_code: str | None = "da", first_name: str = "Citizen",
+              keyboard: list[list[dict[str, Any]]] | None = None) -> Update:
+        """A tap on an inline button under the bot's message `message_id` (whose inline
+        `keyboard`, as sent, Telegram includes when given)."""
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": self.date,
+            "chat": self._private_chat(user_id, first_name),
+            "from": {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"},
+            "text": "…",
+        }
+        if keyboard:
+            message["reply_markup"] = {"inline_keyboard": keyboard}
         return self._update({"callback_query": {
             "id": str(next(self._ids) * 7919),
             "from": self._user(user_id, language_code, first_name),
             "chat_instance": f"ci-{user_id}",
             "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": self.date,
-                "chat": self._private_chat(user_id, first_name),
-                "from": {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"},
-                "text": "…",
-            },
+            "message": message,
         }})
 
     def staff_message(self, chat_id: int, user_id: int, text: str,
-                      first_name: str = "Staff", thread: int | None = None) -> Update:
-        """A message in the staff supergroup; in a forum topic when `thread` is given."""
+                      first_name: str = "Staff", thread: int | None = None,
+                      extra: dict[str, Any] | None = None) -> Update:
+        """A message in the staff supergroup; in a forum topic when `thread` is given; `extra`
+        adds fields (e.g. a photo, with an empty text)."""
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": self.date, "text": text,
+            "message_id": next(self._message_ids), "date": self.date,
             "chat": {"id": chat_id, "type": "supergroup", "title": "Staff", "is_forum": True},
             "from": self._user(user_id, "da", first_name),
+            **({"text": text} if text else {}), **(extra or {}),
         }
         if thread is not None:
             message.update(message_thread_id=thread, is_topic_message=True)
@@ -85,19 +93,23 @@ class UpdateFactory:
         return self._update({"message": message})
 
     def staff_press(self, chat_id: int, user_id: int, data: str, *, message_id: int,
-                    text: str = "…", first_name: str = "Staff") -> Update:
-        """A tap on a button under the bot's message in the staff supergroup."""
+                    text: str = "…", first_name: str = "Staff",
+                    thread: int | None = None) -> Update:
+        """A tap on a button under the bot's message in the staff supergroup (in a forum topic
+        when `thread` is given)."""
+        message: dict[str, Any] = {
+            "message_id": message_id, "date": self.date, "text": text,
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Staff", "is_forum": True},
+            "from": {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"},
+        }
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
         return self._update({"callback_query": {
             "id": str(next(self._ids) * 7919),
             "from": self._user(user_id, "da", first_name),
             "chat_instance": f"ci-{chat_id}",
             "data": data,
-            "message": {
-                "message_id": message_id, "date": self.date, "text": text,
-                "chat": {"id": chat_id, "type": "supergroup", "title": "Staff",
-                         "is_forum": True},
-                "from": {"id": self.bot.id, "is_bot": True, "first_name": "Jobcentret"},
-            },
+            "message": message,
         }})
 
     def membership(self, user_id: int, status: str) -> Update:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.feature import Feature
-from bot.features.audit.service import AuditEntry, AuditLog
+from bot.features.audit.service import ERASED, AuditEntry, AuditLog
 from bot.features.audit.storage import AuditStore
 
-__all__ = ["FEATURE", "AuditEntry", "AuditLog"]
+__all__ = ["ERASED", "FEATURE", "AuditEntry", "AuditLog"]
 
 FEATURE = Feature(
     name="audit",

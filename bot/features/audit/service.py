@@ -6,6 +6,9 @@ from bot.clock import Clock
 from bot.features.audit.model import AuditEntry
 from bot.features.audit.storage import AuditStore
 
+ERASED = "erased"
+"""The action of a citizen's erasure: their number stays known by it, nothing else of them."""
+
 
 class AuditLog:
     def __init__(self, store: AuditStore, clock: Clock) -> None:
@@ -21,3 +24,7 @@ class AuditLog:
 
     async def for_citizen(self, citizen_no: int) -> list[AuditEntry]:
         return await self._store.for_citizen(citizen_no)
+
+    async def erased(self, citizen_no: int) -> bool:
+        """Whether this number was a citizen's who erased themselves (not a number never used)."""
+        return any(e.action == ERASED for e in await self.for_citizen(citizen_no))

@@ -19,12 +19,15 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.feature import ButtonMaker
+from bot.feature import ButtonMaker, SegmentFilter
+from bot.features.audit import AuditLog
+from bot.features.broadcasts.files import check_file
 from bot.features.broadcasts.model import (
     KIND,
     OPEN,
@@ -35,6 +38,7 @@ from bot.features.broadcasts.model import (
     Counts,
     Draft,
     Exclusion,
+    Membership,
     Preview,
 )
 from bot.features.broadcasts.storage import BroadcastStore, Candidate
@@ -56,6 +60,7 @@ BATCH = 1000
 """Recipients queued per transaction: the sender and the citizens' replies get the database
 between two batches."""
 MAX_TEXT = 4096  # Telegram's limit for one message
+MAX_CAPTION = 1024  # Telegram's limit for the caption of an image or document
 CANCELLED_REASON = "broadcast cancelled"
 UNSUBSCRIBED_REASON = "no more webinar news"
 
@@ -76,7 +81,8 @@ class BroadcastService:
     def __init__(self, store: BroadcastStore, citizens: CitizenStore, outbox: Outbox,
                  texts: Texts, clock: Clock, rules: ContactRules,
                  buttons: Mapping[str, ButtonMaker], timezone: ZoneInfo,
-                 staff_chat_id: int | None) -> None:
+                 staff_chat_id: int | None, *, segment_filters: Mapping[str, SegmentFilter],
+                 audit: AuditLog) -> None:
         self._store = store
         self._citizens = citizens
         self._outbox = outbox
@@ -86,6 +92,8 @@ class BroadcastService:
         self._buttons = buttons
         self._zone = timezone
         self._staff_chat = staff_chat_id
+        self._filters = segment_filters
+        self._audit = audit
 
     # -- composing --------------------------------------------------------------------------
 
@@ -95,7 +103,8 @@ class BroadcastService:
 
     async def check(self, draft: Draft) -> None:
         """DraftError for what no preview can fix: no name or text, an unknown language or
-        button, a text over Telegram's limit."""
+        button, a text over Telegram's limit (1,024 characters with an attachment: it is the
+        caption), an attachment whose bytes are not what they should be."""
         if not draft.name.strip():
             raise DraftError("a broadcast needs a name")
         if not any(text.strip() for text in draft.texts.values()):
@@ -107,6 +116,18 @@ class BroadcastService:
                 raise DraftError(f"the {locale} text is empty")
             if len(text.strip()) > MAX_TEXT:
                 raise DraftError(f"the {locale} text is longer than {MAX_TEXT} characters")
+            if draft.attachment is not None and len(text.strip()) > MAX_CAPTION:
+                raise DraftError(f"the {locale} text is longer than {MAX_CAPTION} characters, "
+                                 "the most for the caption of an image or document")
+        if draft.attachment is not None:
+            attachment = draft.attachment
+            if attachment.content is not None:
+                try:
+                    check_file(attachment.kind, attachment.filename, attachment.content)
+                except ValueError as exc:
+                    raise DraftError(str(exc)) from None
+            elif attachment.media is None:
+                raise DraftError("the attachment has neither a Telegram file_id nor bytes")
         for locale in draft.segment.languages:
             if locale not in self._texts.locales:
                 raise DraftError(f"unknown language {locale!r}")
@@ -119,6 +140,8 @@ class BroadcastService:
                 await self._buttons[prefix](argument, self._texts.get(self._texts.default_locale))
             except ValueError as exc:
                 raise DraftError(f"button {spec}: {exc}") from None
+        for membership in draft.segment.memberships:
+            await self._members(membership)
 
     async def preview(self, draft: Draft) -> Preview:
         recipients, excluded = await self._audience(draft)
@@ -136,15 +159,23 @@ class BroadcastService:
             per_language=dict(per_language), excluded=dict(excluded),
             delayed=sum(per_language.values()) if not_before > start else 0,
             not_before=not_before, messages=await self._messages(draft, draft.texts),
-            without_text=without, fallback=fallback)
+            without_text=without, fallback=fallback, attachment=draft.attachment)
 
     async def create(self, draft: Draft, created_by: str) -> int:
-        """Stored as scheduled; the sweep queues it when its time comes."""
+        """Stored as scheduled; the sweep queues it when its time comes. An attachment's bytes
+        are stored here, once, for the sender to upload once."""
         await self.check(draft)
         preview = await self.preview(draft)
         if preview.blocked_by:
             raise DraftError(f"no text in {', '.join(preview.blocked_by)} for citizens in the "
                              "segment: add it, or send them the default language")
+        attachment = draft.attachment
+        if attachment is not None and attachment.content is not None:
+            upload_id = await self._outbox.add_file(attachment.kind,
+                                                    attachment.filename or "file",
+                                                    attachment.content)
+            draft = replace(draft, attachment=replace(attachment, upload_id=upload_id,
+                                                      content=None))
         broadcast_id = await self._store.add(draft, BroadcastStatus.SCHEDULED, created_by,
                                              self._clock.now())
         log.info("broadcast %d stored by %s, due %s", broadcast_id, created_by, draft.send_at)
@@ -188,6 +219,9 @@ class BroadcastService:
         if changed is Change.DONE:
             dropped = await self._outbox.store.cancel_ref(KIND, broadcast_id, CANCELLED_REASON)
             log.info("broadcast %d cancelled, %d queued messages dropped", broadcast_id, dropped)
+            broadcast = await self._store.get(broadcast_id)
+            if broadcast is not None and broadcast.started_at is None:  # it never will
+                await self._release_file(broadcast)
         return changed
 
     async def _move(self, broadcast_id: int, status: BroadcastStatus,
@@ -224,9 +258,11 @@ class BroadcastService:
                       uncertain=tally["uncertain"], cancelled=tally["cancelled"],
                       failures=tuple(failures.most_common()))
 
-    async def report(self, broadcast: Broadcast) -> tuple[str, Buttons]:
-        """The progress message (a summary once finished) and its buttons, in staff language."""
-        _ = self._texts.staff
+    async def report(self, broadcast: Broadcast, _: Translator | None = None
+                     ) -> tuple[str, Buttons]:
+        """The progress message (a summary once finished) and its buttons, in the staff
+        chat's language unless told (the CLI's is English)."""
+        _ = _ or self._texts.staff
         counts = await self.counts(broadcast)
         rate = eta = None
         now = self._clock.now()
@@ -238,8 +274,7 @@ class BroadcastService:
                 eta = now + timedelta(seconds=counts.pending / rate)
         return render_report(broadcast, counts, rate, eta, _), control_buttons(broadcast, _)
 
-    async def listing(self) -> list[str]:
-        _ = self._texts.staff
+    async def listing(self, _: Translator) -> list[str]:
         return [render_line(b, await self.counts(b), _) for b in await self._store.all()]
 
     async def live(self, since: datetime) -> list[Broadcast]:
@@ -326,12 +361,25 @@ class BroadcastService:
         counts = await self.counts(broadcast)
         if counts.unfinished == 0:
             await self._store.finish(broadcast.id, counts, now)
+            await self._release_file(broadcast)
             log.info("broadcast %d finished: %d sent of %d", broadcast.id, counts.sent,
                      counts.total)
             return 1
         if counts.pending > counts.delayed:
             self._outbox.wake.set()  # e.g. resumed from the CLI: the sender may be idle
         return 0
+
+    async def _release_file(self, broadcast: Broadcast) -> None:
+        """No message of it will be sent any more: its attachment's bytes go."""
+        attachment = broadcast.draft.attachment
+        if attachment is not None and attachment.upload_id is not None:
+            await self._outbox.store.release_file(attachment.upload_id)
+
+    def may_send_from(self, now: datetime) -> datetime:
+        """The first moment from `now` on when a broadcast message may reach a citizen: never
+        in quiet hours (also when queued before they began), important or not. The outbox
+        sender holds the broadcast's rows back by it (bot/features/broadcasts/__init__.py)."""
+        return self._rules.next_allowed(now, None)
 
     # -- recipients -------------------------------------------------------------------------
 
@@ -346,7 +394,11 @@ class BroadcastService:
             missing = wanted - {c.id for c in found}
             for number in sorted(missing):  # filtered out, or no longer there at all
                 if await self._citizens.by_id(number) is None:
-                    excluded[Exclusion.ERASED] += 1
+                    excluded[Exclusion.ERASED if await self._audit.erased(number)
+                             else Exclusion.UNKNOWN] += 1
+        for membership in segment.memberships:
+            members = await self._members(membership)
+            found = [c for c in found if (c.id in members) == membership.member]
         if segment.languages:
             found = [c for c in found if c.locale in segment.languages]
         capped = set() if draft.important else await self._outbox.weekly_capped()
@@ -360,6 +412,17 @@ class BroadcastService:
             else:
                 excluded[reason] += 1
         return recipients, excluded
+
+    async def _members(self, membership: Membership) -> frozenset[int]:
+        """Whom a feature's segment filter names; DraftError for one it does not know."""
+        answer = self._filters.get(membership.kind)
+        if answer is None:
+            known = ", ".join(sorted(self._filters)) or "none"
+            raise DraftError(f"unknown segment filter {membership.kind!r} (known: {known})")
+        try:
+            return await answer(membership.argument)
+        except ValueError as exc:
+            raise DraftError(f"{membership.label}: {exc}") from None
 
     def _fallback(self, draft: Draft) -> str | None:
         default = self._texts.default_locale
@@ -376,7 +439,9 @@ class BroadcastService:
                 prefix, _sep, argument = spec.partition(":")
                 rows += await self._buttons[prefix](argument, _)
             rows.append(((_(UNSUBSCRIBE_BUTTON), UNSUBSCRIBE),))
-            messages[locale] = Message(text.strip(), tuple(tuple(row) for row in rows))
+            messages[locale] = Message(text.strip(), tuple(tuple(row) for row in rows),
+                                       media=draft.attachment.media if draft.attachment
+                                       else None)
         return messages
 
     # -- the citizen's way out --------------------------------------------------------------

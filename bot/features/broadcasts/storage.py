@@ -1,4 +1,5 @@
-"""SQL for broadcasts, and the one read of citizens and consents a segment needs."""
+"""SQL for broadcasts, the reads of citizens and consents a segment needs, and the drafts
+being composed with /broadcast."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from aiosqlite import Row
 
 from bot.clock import from_db, to_db
 from bot.db import Database
+from bot.features.broadcasts.compose_state import Composing
 from bot.features.broadcasts.model import (
+    Attachment,
     Broadcast,
     BroadcastStatus,
     Counts,
@@ -21,7 +24,7 @@ from bot.features.citizens import Purpose
 
 _COLUMNS = ("SELECT id, name, texts, buttons, segment, status, send_at, important, "
             "fallback_to_default, created_by, created_at, started_at, queued_at, recipients, "
-            "finished_at, counts, progress_message_id FROM broadcasts ")
+            "finished_at, counts, progress_message_id, attachment FROM broadcasts ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +46,14 @@ class BroadcastStore:
                   now: datetime) -> int:
         return await self._db.execute(
             "INSERT INTO broadcasts (name, texts, buttons, segment, status, send_at, important, "
-            "fallback_to_default, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "fallback_to_default, created_by, created_at, attachment) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (draft.name, json.dumps(dict(draft.texts), ensure_ascii=False),
              json.dumps(list(draft.buttons)), json.dumps(draft.segment.to_json()), status,
              to_db(draft.send_at), int(draft.important), int(draft.fallback_to_default),
-             created_by, to_db(now)))
+             created_by, to_db(now),
+             json.dumps(draft.attachment.to_json(), ensure_ascii=False)
+             if draft.attachment else None))
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         row = await self._db.fetch_one(_COLUMNS + "WHERE id = ?", (broadcast_id,))
@@ -122,6 +128,14 @@ class BroadcastStore:
                           bool(r["consented"])) for r in rows]
 
 
+    async def invite_labels(self) -> list[tuple[str, int]]:
+        """The invite labels citizens have, with how many have each, for /broadcast to offer."""
+        rows = await self._db.fetch_all(
+            "SELECT invite_label, COUNT(*) AS n FROM citizens WHERE invite_label IS NOT NULL "
+            "GROUP BY invite_label ORDER BY invite_label")
+        return [(str(r["invite_label"]), int(r["n"])) for r in rows]
+
+
 def _maybe(moment: datetime | None) -> str | None:
     return to_db(moment) if moment else None
 
@@ -134,7 +148,9 @@ def _broadcast(row: Row) -> Broadcast:
         name=row["name"], texts=json.loads(row["texts"]),
         segment=Segment.from_json(json.loads(row["segment"])), send_at=from_db(row["send_at"]),
         buttons=tuple(json.loads(row["buttons"])), important=bool(row["important"]),
-        fallback_to_default=bool(row["fallback_to_default"]))
+        fallback_to_default=bool(row["fallback_to_default"]),
+        attachment=(Attachment.from_json(json.loads(row["attachment"])) if row["attachment"]
+                    else None))
     return Broadcast(
         id=row["id"], draft=draft, status=BroadcastStatus(row["status"]),
         created_by=row["created_by"], created_at=from_db(row["created_at"]),
@@ -142,3 +158,47 @@ def _broadcast(row: Row) -> Broadcast:
         recipients=row["recipients"], finished_at=moment(row["finished_at"]),
         counts=Counts.from_json(json.loads(row["counts"])) if row["counts"] else None,
         progress_message_id=row["progress_message_id"])
+
+
+_COMPOSE = "SELECT id, staff_user_id, thread_id, step, draft FROM broadcast_compose "
+
+
+class ComposeStore:
+    """The broadcasts being composed with /broadcast, one per staff member and topic."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def find(self, staff_user_id: int, thread_id: int) -> Composing | None:
+        row = await self._db.fetch_one(_COMPOSE + "WHERE staff_user_id = ? AND thread_id = ?",
+                                       (staff_user_id, thread_id))
+        return _composing(row) if row else None
+
+    async def get(self, compose_id: int) -> Composing | None:
+        row = await self._db.fetch_one(_COMPOSE + "WHERE id = ?", (compose_id,))
+        return _composing(row) if row else None
+
+    async def open(self, composing: Composing, now: datetime) -> int:
+        return await self._db.execute(
+            "INSERT INTO broadcast_compose (staff_user_id, thread_id, step, draft, touched_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (composing.staff_user_id, composing.thread_id, composing.token,
+             json.dumps(composing.to_json(), ensure_ascii=False), to_db(now)))
+
+    async def save(self, composing: Composing, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE broadcast_compose SET step = ?, draft = ?, touched_at = ? WHERE id = ?",
+            (composing.token, json.dumps(composing.to_json(), ensure_ascii=False), to_db(now),
+             composing.id))
+
+    async def close(self, compose_id: int) -> None:
+        await self._db.execute("DELETE FROM broadcast_compose WHERE id = ?", (compose_id,))
+
+    async def drop_untouched(self, since: datetime) -> int:
+        return await self._db.execute_rowcount(
+            "DELETE FROM broadcast_compose WHERE touched_at < ?", (to_db(since),))
+
+
+def _composing(row: Row) -> Composing:
+    return Composing.from_row(row["id"], row["staff_user_id"], row["thread_id"], row["step"],
+                              json.loads(row["draft"]))

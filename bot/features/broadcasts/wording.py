@@ -3,18 +3,29 @@ text for the CLI and the staff chat alike; no Telegram here."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
-from bot.features.broadcasts.model import Broadcast, BroadcastStatus, Counts, Exclusion, Preview
+from babel.numbers import format_decimal
+
+from bot.features.broadcasts.model import (
+    Attachment,
+    Broadcast,
+    BroadcastStatus,
+    Counts,
+    Exclusion,
+    Preview,
+)
 from bot.features.citizens.labels import LANGUAGE_NAMES
 from bot.i18n import N_, Translator
-from bot.outbox.model import Buttons
+from bot.outbox.model import Buttons, MediaKind
 
 UNSUBSCRIBE_BUTTON = N_("No more webinar news")
 UNSUBSCRIBED = N_("Done – you will get no more webinar news from us. Nothing else changes. "
                   "You can turn it on again with /menu.")
 
 PREVIEW_TITLE = N_("Broadcast “{name}” – preview")
+SEGMENT_SUMMARY = N_("Segment: {segment} · excluded {excluded} · will get it {recipients}")
 RECIPIENTS = N_("Recipients: {count}")
 LANGUAGE_LINE = N_("  {language}: {count}")
 EXCLUDED = N_("Excluded: {count}")
@@ -22,6 +33,7 @@ EXCLUSION_LINE = N_("  {reason}: {count}")
 EXCLUSIONS = {
     Exclusion.NO_CONSENT: N_("no consent to webinar news"),
     Exclusion.BLOCKED: N_("have blocked the bot"),
+    Exclusion.UNKNOWN: N_("unknown numbers (never a citizen's)"),
     Exclusion.ERASED: N_("erased (the number no longer exists)"),
     Exclusion.WEEKLY_CAP: N_("weekly limit on messages reached"),
 }
@@ -30,6 +42,14 @@ SENDS_AT = N_("Sending starts: {time}")
 FALLS_BACK = N_("No text in {language} for {count}: they get the {fallback} text.")
 NO_TEXT = N_("No text in {language} for {count}: add it, or choose to send them the default "
              "language. It cannot be sent like this.")
+PAID_COST = N_("Paid broadcast (BROADCAST_PAID): {count} messages at 0.1 Star each, about "
+               "{stars} Stars")
+MESSAGES_PER_STAR = 10  # Telegram's price with allow_paid_broadcast: 0.1 Star a message
+ATTACHED = {
+    MediaKind.PHOTO: N_("With image {file}"),
+    MediaKind.DOCUMENT: N_("With document {file}"),
+}
+NO_FILE_NAME = N_("(no name)")
 MESSAGE_HEADER = N_("— {language}, as the citizen sees it —")
 BUTTON_LINE = N_("[ {label} ]")
 
@@ -63,8 +83,23 @@ def language_name(locale: str) -> str:
     return LANGUAGE_NAMES.get(locale, locale)
 
 
-def render_preview(name: str, preview: Preview, _: Translator) -> str:
-    lines = [_(PREVIEW_TITLE, name=name), _(RECIPIENTS, count=preview.recipients)]
+def render_preview(name: str, preview: Preview, _: Translator, *, paid: bool = False) -> str:
+    """What the CLI prints: the facts, then each language's message as text."""
+    lines = [render_facts(name, preview, _, paid=paid)]
+    for locale, message in sorted(preview.messages.items()):
+        lines += ["", _(MESSAGE_HEADER, language=language_name(locale)), message.text]
+        lines += ["  ".join(_(BUTTON_LINE, label=label) for label, _data in row)
+                  for row in message.buttons]
+    return "\n".join(lines)
+
+
+def render_facts(name: str, preview: Preview, _: Translator, *, paid: bool = False) -> str:
+    """Who gets it, who is left out and why, when it goes (and its cost when paid): printed by
+    the CLI, shown above the buttons of /broadcast's preview in the staff chat."""
+    lines = [_(PREVIEW_TITLE, name=name),
+             _(SEGMENT_SUMMARY, segment=preview.segment, excluded=sum(preview.excluded.values()),
+               recipients=preview.recipients),
+             _(RECIPIENTS, count=preview.recipients)]
     lines += [_(LANGUAGE_LINE, language=language_name(locale), count=count)
               for locale, count in sorted(preview.per_language.items())]
     lines.append(_(EXCLUDED, count=sum(preview.excluded.values())))
@@ -74,15 +109,31 @@ def render_preview(name: str, preview: Preview, _: Translator) -> str:
         lines.append(_(DELAYED, time=_.datetime(preview.not_before), count=preview.delayed))
     else:
         lines.append(_(SENDS_AT, time=_.datetime(preview.not_before)))
+    if preview.attachment is not None:
+        lines.append(attachment_line(preview.attachment, _))
     for locale, count in sorted(preview.without_text.items()):
         lines.append(_(FALLS_BACK, language=language_name(locale), count=count,
                        fallback=language_name(preview.fallback)) if preview.fallback
                      else _(NO_TEXT, language=language_name(locale), count=count))
-    for locale, message in sorted(preview.messages.items()):
-        lines += ["", _(MESSAGE_HEADER, language=language_name(locale)), message.text]
-        lines += ["  ".join(_(BUTTON_LINE, label=label) for label, _data in row)
-                  for row in message.buttons]
+    if paid:
+        lines.append(_(PAID_COST, count=preview.recipients,
+                       stars=math.ceil(preview.recipients / MESSAGES_PER_STAR)))
     return "\n".join(lines)
+
+
+def attachment_line(attachment: Attachment, _: Translator) -> str:
+    """E.g. "With image photo.jpg, 120 kB"."""
+    parts = [attachment.filename or _(NO_FILE_NAME)]
+    if attachment.size is not None:
+        parts.append(file_size(attachment.size, _))
+    return _(ATTACHED[attachment.kind], file=", ".join(parts))
+
+
+def file_size(size: int, _: Translator) -> str:
+    """Bytes as kB below a megabyte, else as MB with one decimal (SI units, as Telegram's)."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1), locale=_.locale)} MB"
 
 
 def render_report(broadcast: Broadcast, counts: Counts, rate: float | None,

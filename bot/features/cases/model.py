@@ -35,6 +35,7 @@ class CaseSource(StrEnum):
     CALL_REQUEST = "call_request"
     WELLBEING = "wellbeing"
     CHECKIN_NOTE = "checkin_note"
+    CLUB_ABSENCE = "club_absence"  # a job club's consultant, after two missed meetings
 
 
 @dataclass(frozen=True, slots=True)

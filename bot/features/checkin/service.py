@@ -44,8 +44,8 @@ UNANSWERED_BEFORE_PAUSE_QUESTION = 2
 WHO5_INTERVAL = timedelta(days=28)
 WHO5_TOLERANCE = timedelta(days=2)
 NOTED = {
-    "job_club": N_("Noted: you would like to join a job club. We will write when a place is "
-                   "free."),
+    "job_club": N_("Noted: you would like to join a job club. /clubs shows the clubs you can "
+                   "join now, with their dates."),
     "feedback": N_("Noted: you would like feedback on an application or CV. We will tell you "
                    "how to send it."),
     "call": CALL_NOTED,

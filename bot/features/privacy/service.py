@@ -10,7 +10,7 @@ from bot.clock import Clock, to_db
 from bot.engine.screen import Day, Lines, Phrase, Value
 from bot.engine.storage import SessionStore
 from bot.feature import StoredData
-from bot.features.audit import AuditLog
+from bot.features.audit import ERASED, AuditLog
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.citizens.labels import (
     LANGUAGE_NAMES,
@@ -61,7 +61,7 @@ class PrivacyService:
         """Erase: every feature's step first (e.g. the consultant is told), then the citizen row
         and everything that cascades from it."""
         notes = await self._before_erasure(citizen_id)
-        await self._audit.record("citizen", "erased", citizen_id, "; ".join(notes) or None)
+        await self._audit.record("citizen", ERASED, citizen_id, "; ".join(notes) or None)
         await self._citizens.delete(citizen_id)
         log.info("citizen erased on request")
 

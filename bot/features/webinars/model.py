@@ -7,6 +7,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 
+class Repeat(StrEnum):
+    WEEKDAYS = "weekdays"
+    WEEKLY = "weekly"
+
+
+@dataclass(frozen=True, slots=True)
+class NewWebinar:
+    """A webinar to create (its sessions come from the planner)."""
+
+    title_da: str
+    title_en: str
+    link: str
+    recording_link: str | None
+    minutes: int
+    capacity: int | None
+
+
 class Answer(StrEnum):
     YES = "yes"
     MAYBE = "maybe"
@@ -79,3 +96,5 @@ class Answered:
     """1-based place in the waitlist, for a Yes that found the session full."""
     promoted: tuple[Rsvp, ...] = ()
     """Those moved up from the waitlist into the seat this answer freed."""
+    before: Rsvp | None = None
+    """The answer it replaced, if any."""

@@ -11,6 +11,7 @@ so it does not count against the weekly cap on unsolicited messages.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,20 @@ CALENDAR_KIND = "webinar-calendar"
 NOTICE_KIND = "webinar-notice"
 MY_LIMIT = 8
 """/webinars shows at most this many sessions coming up."""
+SEGMENT_CHOICES = 10
+"""/broadcast offers the rsvp filter for this many webinars, the latest first."""
+RSVP_PREFIX = "webinar|rsvp|"
+"""Callback data of the answer buttons: `webinar|rsvp|<session>|<yes|maybe|no>`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """What a press of an answer button comes to."""
+
+    reply: str
+    buttons: Buttons
+    """The session's answer buttons as the pressed message should show them now: the answer
+    given marked, or none when the session takes no answer any more."""
 
 
 class WebinarService:
@@ -59,8 +74,10 @@ class WebinarService:
 
     # buttons ----------------------------------------------------------------------
     @staticmethod
-    def rsvp_buttons(session_id: int, _: Translator) -> Buttons:
-        return (tuple((_(label), f"webinar|rsvp|{session_id}|{answer.value}")
+    def rsvp_buttons(session_id: int, _: Translator, chosen: Answer | None = None) -> Buttons:
+        """Ja / Måske / Nej for one session; the answer given, if any, marked "✓ Ja"."""
+        return (tuple((wording.CHOSEN.format(label=_(label)) if answer is chosen else _(label),
+                       f"{RSVP_PREFIX}{session_id}|{answer.value}")
                       for answer, label in wording.BUTTONS.items()),)
 
     async def broadcast_buttons(self, argument: str, _: Translator) -> Buttons:
@@ -71,6 +88,37 @@ class WebinarService:
         if session is None:
             raise ValueError(f"rsvp:{argument}: no webinar with a session still to come")
         return self.rsvp_buttons(session.id, _)
+
+    async def broadcast_choices(self, _: Translator) -> list[tuple[str, str]]:
+        """What /broadcast offers for `rsvp:`: each webinar with a session still to come, named
+        by its title and that session's time (the button answers that session)."""
+        now = self._clock.now()
+        choices = []
+        for webinar in await self.store.webinars():
+            session = await self.store.next_session(webinar.id, now)
+            if session is not None:
+                choices.append((str(webinar.id), _(wording.RSVP_CHOICE, title=webinar.title(
+                    _.locale), when=_.datetime(session.starts_at))))
+        return choices
+
+    async def answered(self, argument: str) -> frozenset[int]:
+        """The broadcast segment filter `rsvp` (`--rsvp 12`, `--no-rsvp 12`): whoever answered
+        any session of webinar 12, whatever they answered."""
+        if not argument.isdigit() or not await self.store.sessions(int(argument)):
+            raise ValueError(f"no webinar #{argument}")
+        return await self.store.answered_by(int(argument))
+
+    async def segment_choices(self, _: Translator) -> list[tuple[str, str]]:
+        """What /broadcast offers for the `rsvp` filter: the latest webinars not cancelled."""
+        choices = []
+        for webinar in reversed(await self.store.webinars()):
+            sessions = await self.store.sessions(webinar.id)
+            if webinar.cancelled_at is None and sessions:
+                choices.append((str(webinar.id), _(wording.ANSWERED_CHOICE, title=webinar.title(
+                    _.locale), day=_.date(sessions[0].starts_at))))
+            if len(choices) == SEGMENT_CHOICES:
+                break
+        return choices
 
     async def invitation_texts(self, webinar_id: int) -> dict[str, str]:
         """The invitation to the next session, in every language, for `webinar invite`."""
@@ -86,24 +134,31 @@ class WebinarService:
         return texts
 
     # answers ----------------------------------------------------------------------
-    async def answer(self, citizen: Citizen, session_id: int, answer: Answer) -> str:
-        """Record the answer (or change it) and return the reply, in the citizen's language.
-        A Yes or Maybe gets the calendar file; a seat given up goes to the waitlist's first."""
+    async def answer(self, citizen: Citizen, session_id: int, answer: Answer) -> Answering:
+        """Record the answer (or change it): the reply, in the citizen's language, and how the
+        answer buttons should look now. Coming (Yes with a seat, or Maybe) brings the calendar
+        file; no longer coming brings one that cancels it; a seat given up goes to the
+        waitlist's first. A session begun, over or cancelled takes no answer."""
         _ = self._texts.get(citizen.locale)
         session = await self.store.session(session_id)
         now = self._clock.now()
-        if session is None or session.cancelled or session.ends_at <= now:
-            return _(wording.CLOSED)
+        if session is None or session.cancelled:
+            return Answering(_(wording.CANCELLED_NO_ANSWER), ())
+        if session.starts_at <= now:
+            return Answering(_(wording.STARTED), ())
         answered = await self.store.answer(session.id, citizen.id, answer, now)
         log.info("webinar session %d: citizen %d answered %s%s", session.id, citizen.id,
                  answer.value, " (waitlist)" if answered.waitlist_position else "")
         for promoted in answered.promoted:
             await self._tell_seat(session, promoted)
-        if answered.rsvp.coming:
-            await self._send_calendar(citizen, session, wording.CALENDAR, Priority.RELAY,
-                                      f"{CALENDAR_KIND}:{session.id}:{citizen.id}:"
-                                      f"{session.sequence}")
-        return render(self._reply(session, answered, _), _)
+        was_coming = answered.before is not None and answered.before.coming
+        if answered.rsvp.coming and not was_coming:
+            await self._send_calendar(citizen, session, wording.CALENDAR, Priority.RELAY)
+        elif was_coming and not answered.rsvp.coming:
+            await self._send_calendar(citizen, session, wording.CALENDAR_REMOVED,
+                                      Priority.RELAY, cancelled=True)
+        return Answering(render(self._reply(session, answered, _), _),
+                         self.rsvp_buttons(session.id, _, answer))
 
     def _reply(self, session: Session, answered: Answered, _: Translator) -> Phrase:
         params = self._params(session, _.locale)
@@ -130,22 +185,26 @@ class WebinarService:
         log.info("webinar session %d: citizen %d moved up from the waitlist", session.id,
                  promoted.citizen_id)
         if citizen is not None:
-            await self._send_calendar(citizen, session, wording.SEAT_FREED, Priority.REMINDER,
-                                      f"webinar-seat:{session.id}:{citizen.id}:"
-                                      f"{promoted.answered_at.isoformat()}")
+            await self._send_calendar(citizen, session, wording.SEAT_FREED, Priority.REMINDER)
 
     async def _send_calendar(self, citizen: Citizen, session: Session, caption: str,
-                             priority: Priority, key: str) -> None:
+                             priority: Priority, *, cancelled: bool = False) -> None:
+        """A calendar file of the citizen's own (one key per file: its SEQUENCE is theirs)."""
         _ = self._texts.get(citizen.locale)
         text = render(Phrase(caption, self._params(session, _.locale)), _)
+        calendar, sequence = await self._calendar(session, citizen.id, _, cancelled=cancelled)
         await self._outbox.enqueue(
-            citizen.chat_id, Message(text, document=self._calendar(session, _)),
-            priority=priority, kind=CALENDAR_KIND, citizen_id=citizen.id, key=key,
-            ref=session.id, at_most_once=True)
+            citizen.chat_id, Message(text, document=calendar), priority=priority,
+            kind=CALENDAR_KIND, citizen_id=citizen.id, ref=session.id, at_most_once=True,
+            key=f"{CALENDAR_KIND}:{session.id}:{citizen.id}:{sequence}")
 
-    def _calendar(self, session: Session, _: Translator) -> Document:
+    async def _calendar(self, session: Session, citizen_id: int, _: Translator, *,
+                        cancelled: bool) -> tuple[Document, int]:
+        """The file and its SEQUENCE: the next for this citizen, at least the session's."""
+        sequence = await self.store.calendar_sequence(session.id, citizen_id, session.sequence)
         return Document(ics.filename(session), ics.calendar_file(
-            [session], _, self._zone, self._reminder, self._clock.now()))
+            session, _, self._zone, self._reminder, self._clock.now(), sequence=sequence,
+            cancelled=cancelled or session.cancelled)), sequence
 
     async def _reachable(self, citizen_id: int) -> Citizen | None:
         """The citizen, unless erased or blocked. Messages about a session they answered (a
@@ -160,14 +219,14 @@ class WebinarService:
         _ = self._texts.get(citizen.locale)
         now = self._clock.now()
         coming = [(s, r) for s, r in await self.store.citizen_rsvps(citizen.id)
-                  if not s.cancelled and s.ends_at > now][:MY_LIMIT]
+                  if not s.cancelled and s.starts_at > now][:MY_LIMIT]
         if not coming:
             return [(_(wording.MY_NONE), ())]
         shown = [(_(wording.MY_HEADER), ())]
         for session, rsvp in coming:
             line = Phrase(wording.MY_LINE, {**self._params(session, _.locale),
                                             "answer": await self._answer_label(rsvp)})
-            shown.append((render(line, _), self.rsvp_buttons(session.id, _)))
+            shown.append((render(line, _), self.rsvp_buttons(session.id, _, rsvp.answer)))
         return shown
 
     async def _answer_label(self, rsvp: Rsvp) -> Phrase:
@@ -226,7 +285,8 @@ class WebinarService:
             _ = self._texts.get(citizen.locale)
             text = _paragraphs(self._change_text(session, moved, new_link, rsvp.coming,
                                                  citizen.locale), _)
-            document = self._calendar(session, _) if rsvp.coming else None
+            document = ((await self._calendar(session, citizen.id, _, cancelled=False))[0]
+                        if rsvp.coming else None)
             await self._outbox.enqueue(
                 citizen.chat_id, Message(text, document=document), priority=Priority.REMINDER,
                 kind=NOTICE_KIND, citizen_id=citizen.id, ref=session.id, at_most_once=True,

@@ -11,7 +11,15 @@ from aiosqlite import Row
 
 from bot.clock import from_db, to_db
 from bot.db import Database, Transaction
-from bot.features.webinars.model import Answer, Answered, Rsvp, Session, Webinar
+from bot.features.webinars.compose_state import Composing, Step, WebinarDraft
+from bot.features.webinars.model import (
+    Answer,
+    Answered,
+    NewWebinar,
+    Rsvp,
+    Session,
+    Webinar,
+)
 
 _SESSION_COLUMNS = (
     "SELECT s.id, s.starts_at, s.cancelled_at, s.sequence, s.notified_sequence, "
@@ -19,18 +27,18 @@ _SESSION_COLUMNS = (
     "w.recording_link, w.minutes, w.capacity, w.cancelled_at AS webinar_cancelled_at ")
 _SESSION_FROM = "FROM webinar_sessions s JOIN webinars w ON w.id = s.webinar_id "
 _SESSION = _SESSION_COLUMNS + _SESSION_FROM
+_COUNTS = (
+    _SESSION_COLUMNS
+    + ", COALESCE(SUM(r.answer = 'yes' AND r.waitlist_ticket IS NULL), 0) AS yes, "
+    "COALESCE(SUM(r.answer = 'maybe'), 0) AS maybe, "
+    "COALESCE(SUM(r.answer = 'no'), 0) AS no, "
+    "COALESCE(SUM(r.waitlist_ticket IS NOT NULL), 0) AS waitlisted, "
+    "COALESCE(SUM(r.reminded_at IS NOT NULL), 0) AS reminded, "
+    "COALESCE(SUM(r.attended_at IS NOT NULL), 0) AS attended, "
+    "COALESCE(SUM(r.feedback_requested_at IS NOT NULL), 0) AS feedback "
+    + _SESSION_FROM + "LEFT JOIN webinar_rsvps r ON r.session_id = s.id ")
 _RSVP = ("SELECT session_id, citizen_id, answer, waitlist_ticket, answered_at, reminded_at "
          "FROM webinar_rsvps ")
-
-
-@dataclass(frozen=True, slots=True)
-class NewWebinar:
-    title_da: str
-    title_en: str
-    link: str
-    recording_link: str | None
-    minutes: int
-    capacity: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +173,7 @@ class WebinarStore:
                 position = int(ahead["n"]) if ahead else 1
         rsvp = Rsvp(session_id, citizen_id, answer, ticket, now,
                     old.reminded_at if old else None)
-        return Answered(rsvp, position, tuple(promoted))
+        return Answered(rsvp, position, tuple(promoted), old)
 
     async def rsvp(self, session_id: int, citizen_id: int) -> Rsvp | None:
         row = await self._db.fetch_one(_RSVP + "WHERE session_id = ? AND citizen_id = ?",
@@ -187,6 +195,28 @@ class WebinarStore:
         return [(_session(r), Rsvp(r["id"], citizen_id, Answer(r["answer"]),
                                    r["waitlist_ticket"], from_db(r["answered_at"]),
                                    _moment(r["reminded_at"]))) for r in rows]
+
+    async def calendar_sequence(self, session_id: int, citizen_id: int, least: int) -> int:
+        """The SEQUENCE for the next calendar file to this citizen about the session: the
+        session's own (`least`), or one above the last file they got, whichever is higher, so
+        each file replaces the one before in their calendar. Remembered as sent."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE webinar_rsvps SET calendar_sequence = CASE "
+                "WHEN calendar_sequence IS NULL OR calendar_sequence < ? THEN ? "
+                "ELSE calendar_sequence + 1 END WHERE session_id = ? AND citizen_id = ?",
+                (least, least, session_id, citizen_id))
+            row = await tx.fetch_one(
+                "SELECT calendar_sequence FROM webinar_rsvps WHERE session_id = ? "
+                "AND citizen_id = ?", (session_id, citizen_id))
+        return int(row["calendar_sequence"]) if row else least
+
+    async def answered_by(self, webinar_id: int) -> frozenset[int]:
+        """The citizens who answered any session of the webinar (Yes, Maybe or No)."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT r.citizen_id FROM webinar_rsvps r JOIN webinar_sessions s "
+            "ON s.id = r.session_id WHERE s.webinar_id = ?", (webinar_id,))
+        return frozenset(int(r["citizen_id"]) for r in rows)
 
     async def waitlist_position(self, session_id: int, ticket: int) -> int:
         row = await self._db.fetch_one(
@@ -217,34 +247,36 @@ class WebinarStore:
 
     # report --------------------------------------------------------------------------
     async def session_counts(self) -> list[SessionCounts]:
+        """Every session, by webinar (`report webinars`)."""
         rows = await self._db.fetch_all(
-            _SESSION_COLUMNS
-            + ", COALESCE(SUM(r.answer = 'yes' AND r.waitlist_ticket IS NULL), 0) AS yes, "
-            "COALESCE(SUM(r.answer = 'maybe'), 0) AS maybe, "
-            "COALESCE(SUM(r.answer = 'no'), 0) AS no, "
-            "COALESCE(SUM(r.waitlist_ticket IS NOT NULL), 0) AS waitlisted, "
-            "COALESCE(SUM(r.reminded_at IS NOT NULL), 0) AS reminded, "
-            "COALESCE(SUM(r.attended_at IS NOT NULL), 0) AS attended, "
-            "COALESCE(SUM(r.feedback_requested_at IS NOT NULL), 0) AS feedback "
-            + _SESSION_FROM
-            + "LEFT JOIN webinar_rsvps r ON r.session_id = s.id "
-            "GROUP BY s.id ORDER BY w.id, s.starts_at, s.id")
-        return [SessionCounts(_session(r), r["yes"], r["maybe"], r["no"], r["waitlisted"],
-                              r["reminded"], r["attended"], r["feedback"]) for r in rows]
+            _COUNTS + "GROUP BY s.id ORDER BY w.id, s.starts_at, s.id")
+        return [_counts(r) for r in rows]
 
-    async def invitations(self) -> dict[int, tuple[int, int]] | None:
-        """Per webinar: broadcast rows whose broadcast carried its RSVP buttons (`rsvp:<id>`),
-        and how many of them Telegram accepted. None without the broadcasts feature's table.
-        The outbox keeps rows for 8 days, so older invitations are not counted."""
-        if "broadcasts" not in await self._db.table_names():
-            return None
+    async def upcoming_counts(self, now: datetime, limit: int) -> tuple[list[SessionCounts], int]:
+        """The sessions not begun and not cancelled, soonest first (/webinar list), at most
+        `limit` of them, and how many there are in all."""
         rows = await self._db.fetch_all(
-            "SELECT w.id AS webinar_id, COUNT(o.id) AS invited, "
-            "COALESCE(SUM(o.status = 'sent'), 0) AS delivered FROM webinars w "
-            "JOIN broadcasts b ON EXISTS (SELECT 1 FROM json_each(b.buttons) j "
-            "WHERE j.value = 'rsvp:' || w.id) "
-            "JOIN outbox o ON o.kind = 'broadcast' AND o.ref = b.id GROUP BY w.id")
-        return {r["webinar_id"]: (int(r["invited"]), int(r["delivered"])) for r in rows}
+            _COUNTS + "WHERE s.starts_at > ? AND s.cancelled_at IS NULL "
+            "GROUP BY s.id ORDER BY s.starts_at, s.id LIMIT ?", (to_db(now), limit))
+        total = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n FROM webinar_sessions WHERE starts_at > ? "
+            "AND cancelled_at IS NULL", (to_db(now),))
+        return [_counts(r) for r in rows], int(total["n"]) if total else 0
+
+    async def invitations(self) -> dict[int, tuple[int, int]]:
+        """Per session: broadcast messages that carried its RSVP buttons (`rsvp:<webinar>`
+        answers the session that was next when the message was made, so each counts for that
+        session only), and how many of them Telegram accepted. The outbox keeps rows for 8 days,
+        so older invitations are not counted."""
+        rows = await self._db.fetch_all(
+            "SELECT CAST(substr(data, 14, length(data) - 17) AS INTEGER) AS session_id, "
+            "COUNT(*) AS invited, COALESCE(SUM(status = 'sent'), 0) AS delivered FROM ("
+            " SELECT o.status, json_extract(b.value, '$[1]') AS data"
+            " FROM outbox o, json_each(o.payload, '$.buttons') r, json_each(r.value) b"
+            " WHERE o.kind = 'broadcast'"
+            " AND json_extract(b.value, '$[1]') LIKE 'webinar|rsvp|%|yes') "
+            "GROUP BY session_id")
+        return {r["session_id"]: (int(r["invited"]), int(r["delivered"])) for r in rows}
 
 
 async def _seated(tx: Transaction, session_id: int) -> int:
@@ -296,6 +328,57 @@ def _session(row: Row) -> Session:
                    _moment(row["notified_starts_at"]), row["notified_link"])
 
 
+def _counts(row: Row) -> SessionCounts:
+    return SessionCounts(_session(row), row["yes"], row["maybe"], row["no"], row["waitlisted"],
+                         row["reminded"], row["attended"], row["feedback"])
+
+
 def _rsvp(row: Row) -> Rsvp:
     return Rsvp(row["session_id"], row["citizen_id"], Answer(row["answer"]),
                 row["waitlist_ticket"], from_db(row["answered_at"]), _moment(row["reminded_at"]))
+
+
+_COMPOSE = "SELECT id, staff_user_id, thread_id, step, draft FROM webinar_compose "
+
+
+class WebinarComposeStore:
+    """The webinars being created with /webinar, one per staff member and topic."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def find(self, staff_user_id: int, thread_id: int) -> Composing | None:
+        row = await self._db.fetch_one(_COMPOSE + "WHERE staff_user_id = ? AND thread_id = ?",
+                                       (staff_user_id, thread_id))
+        return _composing(row) if row else None
+
+    async def get(self, compose_id: int) -> Composing | None:
+        row = await self._db.fetch_one(_COMPOSE + "WHERE id = ?", (compose_id,))
+        return _composing(row) if row else None
+
+    async def open(self, composing: Composing, now: datetime) -> int:
+        return await self._db.execute(
+            "INSERT INTO webinar_compose (staff_user_id, thread_id, step, draft, touched_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (composing.staff_user_id, composing.thread_id, composing.step.value,
+             json.dumps(composing.draft.to_json(), ensure_ascii=False), to_db(now)))
+
+    async def save(self, composing: Composing, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE webinar_compose SET step = ?, draft = ?, touched_at = ? WHERE id = ?",
+            (composing.step.value, json.dumps(composing.draft.to_json(), ensure_ascii=False),
+             to_db(now), composing.id))
+
+    async def close(self, compose_id: int) -> bool:
+        """False when it was closed already (e.g. a second press of Create)."""
+        return await self._db.execute_rowcount(
+            "DELETE FROM webinar_compose WHERE id = ?", (compose_id,)) > 0
+
+    async def drop_untouched(self, since: datetime) -> int:
+        return await self._db.execute_rowcount(
+            "DELETE FROM webinar_compose WHERE touched_at < ?", (to_db(since),))
+
+
+def _composing(row: Row) -> Composing:
+    return Composing(row["id"], row["staff_user_id"], row["thread_id"], Step(row["step"]),
+                     WebinarDraft.from_json(json.loads(row["draft"])))

@@ -18,11 +18,21 @@ WAITLISTED = N_("«{title}», {when}, is full. You are number {position} on the 
                 "seat becomes free, it is yours, and we will tell you here.")
 DECLINED = N_("Noted: you will not join «{title}», {when}. You can change your answer with "
               "/webinars.")
-CLOSED = N_("This webinar session is over or was cancelled, so it cannot be answered any more.")
+STARTED = N_("This webinar session has already started or is over, so it cannot be answered "
+              "any more.")
+CANCELLED_NO_ANSWER = N_("This webinar session was cancelled, so it cannot be answered any more.")
+CHOSEN = "✓ {label}"
+"""The answer given, on its button."""
 CALENDAR = N_("«{title}», {when}: add it to your calendar with this file.")
+CALENDAR_REMOVED = N_("«{title}», {when}: this file removes it from your calendar again.")
 SEAT_FREED = N_("Good news: a seat became free at «{title}», {when}, and it is yours. Add it to "
                 "your calendar with this file; you will get the link {minutes} minutes before "
                 "the start.")
+RSVP_CHOICE = N_("Yes / Maybe / No for «{title}», {when}")
+"""A broadcast button a coordinator may pick in /broadcast: the answer buttons of the next
+session."""
+ANSWERED_CHOICE = N_("answered «{title}» (from {day})")
+"""The broadcast segment filter a coordinator may pick in /broadcast: whoever answered it."""
 INVITATION = N_("You are invited to a webinar from the job centre: «{title}», {when} ({minutes} "
                 "minutes, online). Would you like to join? Answer with the buttons; you will get "
                 "the link shortly before the start.")

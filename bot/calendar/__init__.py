@@ -1,0 +1,1 @@
+"""Calendar files (.ics) for whatever the bot invites citizens to: webinars, job clubs."""

@@ -11,8 +11,8 @@ broadcast send --important --yes`) before the bot starts; its first sweep queues
   process too and put their messages on the update queue.
 * `--transport http`: the real `python -m bot` process, long polling the HTTP fake Bot API
   (tests/http_bot_api.py) that runs in this process, counts the messages and times the replies.
-  On a 2-core machine both processes are CPU-bound (the HTTP client and server stacks) below
-  1000 messages/s.
+  The bot process is CPU-bound in its HTTP client (httpx under PTB) below 1000 messages/s;
+  benchmarks/README.md has the measurements.
 
 At about half of the recipients the bot gets SIGKILL and is started again; the outbox statuses
 at the end say what was in doubt. Quiet hours and weekends are off (`QUIET_HOURS=`,

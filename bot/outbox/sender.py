@@ -27,6 +27,8 @@ from bot.views import inline_markup
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_BUNDLE = 100  # copyMessages takes at most 100 message ids
+STOP_GRACE = 5.0
+"""Seconds a stop waits for the sends in flight."""
 IDLE_WAIT = 60.0
 MIN_CONCURRENT_SENDS = 4
 ROUND_TRIP = 0.05
@@ -193,8 +195,10 @@ class OutboxSender:
     async def run(self) -> None:
         """Forever: one loop takes the next row that may go and hands it to a task of its own,
         with at most `concurrency` sends in flight; it sleeps until a row is due, a new one
-        arrives or a send ends. When cancelled (shutdown) it lets the sends in flight finish,
-        so a clean stop leaves nothing in doubt."""
+        arrives or a send ends. When cancelled (shutdown) it gives the sends in flight
+        STOP_GRACE seconds to finish, so a clean stop leaves nothing in doubt; a send still
+        retrying after that is cancelled (its row is in doubt after the restart), so a stop
+        never hangs on a chat that keeps failing."""
         await self.recover()
         slots = asyncio.Semaphore(self.concurrency)
         in_flight: set[asyncio.Task[None]] = set()
@@ -220,7 +224,10 @@ class OutboxSender:
                     await asyncio.wait_for(self._outbox.wake.wait(), timeout)
         finally:
             if in_flight:
-                await asyncio.wait(in_flight)
+                _done, late = await asyncio.wait(in_flight, timeout=STOP_GRACE)
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
 
     async def _send_and_free(self, item: OutboxItem, slots: asyncio.Semaphore) -> None:
         try:

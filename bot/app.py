@@ -21,6 +21,7 @@ from bot.feature import Feature, Sweep
 from bot.features.citizens import CitizenStore
 from bot.features.enabled import FEATURES
 from bot.health.heartbeat import ApiHeartbeat
+from bot.health.stack_dump import install_stack_dump
 from bot.health.storage import HeartbeatStore
 from bot.outbox.limiter import SendLimiter
 from bot.outbox.sender import OutboxSender
@@ -71,6 +72,7 @@ async def open_resources(application: App) -> None:
     outbox sender with the features' hooks, the Bot API heartbeat, sweeps."""
     settings: Settings = application.bot_data["settings"]
     features: tuple[Feature, ...] = application.bot_data["features"]
+    install_stack_dump()
     context = await open_app_context(settings, application.bot_data["clock"], features)
     application.bot_data["app"] = context
     await publish_commands(application.bot, context.texts, features)

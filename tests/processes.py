@@ -76,7 +76,10 @@ class BotProcess:
     def stop(self, timeout: float = 20.0) -> int:
         """SIGTERM, as a process manager would send, and the exit code."""
         self.proc.send_signal(signal.SIGTERM)
-        assert self.exited.wait(timeout), f"no exit {timeout} s after SIGTERM:\n{self.stderr}"
+        if not self.exited.wait(timeout):
+            self.proc.send_signal(signal.SIGUSR1)  # bot/health/stack_dump.py: what it waits on
+            self.exited.wait(2)
+            raise AssertionError(f"no exit {timeout} s after SIGTERM:\n{self.stderr}")
         assert self.proc.returncode is not None
         return self.proc.returncode
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import random
+import signal
 import sqlite3
 import subprocess
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,6 +74,20 @@ def test_a_running_bot_is_healthy_through_its_heartbeat(tmp_path: Path) -> None:
     assert found["database"].startswith("ok – ")
     assert found["outbox"] == "ok – nothing waiting to be sent"
     assert found["bot api"].startswith("ok – last successful call "), found
+
+
+def test_sigusr1_writes_every_task_stack_and_the_bot_keeps_running(tmp_path: Path) -> None:
+    with HttpBotApi(token=TOKEN) as api, bot_process(api, tmp_path) as bot:
+        api.wait_for_call("getUpdates")
+        bot.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while "Current thread" not in bot.stderr and time.monotonic() < deadline:
+            time.sleep(0.05)
+        dump = bot.stderr
+        assert bot.stop() == 0, bot.stderr
+    assert "stack dump on SIGUSR1" in dump
+    assert "--- task outbox" in dump and "--- task sweeps" in dump
+    assert "Current thread" in dump  # faulthandler's part: every thread
 
 
 def test_an_old_pending_outbox_row_fails_naming_the_backlog(tmp_path: Path) -> None:

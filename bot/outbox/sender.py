@@ -220,8 +220,11 @@ class OutboxSender:
                 if wait == timedelta(0):
                     continue
                 timeout = IDLE_WAIT if wait is None else min(wait.total_seconds(), IDLE_WAIT)
+                # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that comes
+                # as the event is set, and the stop then waited for ever on the next idle wait.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._outbox.wake.wait(), timeout)
+                    async with asyncio.timeout(timeout):
+                        await self._outbox.wake.wait()
         finally:
             if in_flight:
                 _done, late = await asyncio.wait(in_flight, timeout=STOP_GRACE)

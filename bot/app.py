@@ -9,7 +9,7 @@ import os
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_commands
@@ -23,6 +23,7 @@ from bot.features.enabled import FEATURES
 from bot.health.heartbeat import ApiHeartbeat
 from bot.health.stack_dump import install_stack_dump
 from bot.health.storage import HeartbeatStore
+from bot.lean_bot import LeanBot
 from bot.outbox.limiter import SendLimiter
 from bot.outbox.sender import OutboxSender
 from bot.scheduler.sweeps import run_sweeps
@@ -42,20 +43,22 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     # Opt in to PTB's coming behaviour (durations as timedelta) instead of a warning per 429.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     clock = clock or SystemClock()
-    builder = (
+    bot = LeanBot(
+        settings.token or CONSOLE_TOKEN, base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        # the sizes ApplicationBuilder gives its own HTTPXRequests
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        rate_limiter=SendLimiter.for_settings(settings, clock))
+    application = (
         ApplicationBuilder()
-        .token(settings.token or CONSOLE_TOKEN)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(ChatOrderedProcessor())
-        .rate_limiter(SendLimiter.for_settings(settings, clock))
         .post_init(open_resources)
         .post_shutdown(close_resources)
+        .build()
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock
     application.bot_data["background"] = background

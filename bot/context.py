@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import CallbackContext
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -16,6 +16,7 @@ from bot.feature import Feature, StaffHeader, StoredData
 from bot.features.cases import Case, CaseService
 from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.i18n import Texts, Translator
+from bot.lean_bot import LeanBot
 from bot.outbox import Outbox
 from bot.outbox.storage import OutboxStore
 from bot.scheduler import Scheduler
@@ -98,7 +99,7 @@ class AppContext:
         return [line for part in parts for line in await part(citizen, granted, _)]
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class BotContext(CallbackContext[LeanBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with the AppContext typed, so handlers never dig in bot_data.
 
     PTB builds one context per update and hands it to every handler group, so the citizen

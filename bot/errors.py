@@ -42,7 +42,7 @@ async def on_error(update: object, context: BotContext) -> None:
     with contextlib.suppress(TelegramError):
         if isinstance(update, Update) and update.callback_query:
             await update.callback_query.answer()
-        await context.bot.send_message(chat.id, _(SORRY))
+        await context.bot.send_text(chat.id, _(SORRY))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

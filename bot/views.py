@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram import Message as TelegramMessage
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from bot.engine.runner import Outcome
 from bot.engine.screen import Screen, render
 from bot.i18n import Translator
+from bot.lean_bot import LeanBot
 from bot.outbox.model import Buttons, Message
 
 log = logging.getLogger(__name__)
@@ -50,14 +51,14 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return chunks
 
 
-async def send_text(bot: Bot, chat_id: int, text: str,
+async def send_text(bot: LeanBot, chat_id: int, text: str,
                     markup: InlineKeyboardMarkup | None = None, *,
                     thread_id: int | None = None) -> None:
     chunks = split_text(text)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        await bot.send_message(chat_id, chunk, reply_markup=markup if last else None,
-                               message_thread_id=thread_id)
+        await bot.send_text(chat_id, chunk, reply_markup=markup if last else None,
+                            message_thread_id=thread_id)
 
 
 def thread_of(message: TelegramMessage) -> int | None:
@@ -65,17 +66,19 @@ def thread_of(message: TelegramMessage) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-async def reply_here(bot: Bot, message: TelegramMessage, text: str,
+async def reply_here(bot: LeanBot, message: TelegramMessage, text: str,
                      markup: InlineKeyboardMarkup | None = None) -> None:
     await send_text(bot, message.chat.id, text, markup, thread_id=thread_of(message))
 
 
-async def send_outcome(bot: Bot, chat_id: int, outcome: Outcome, _: Translator) -> None:
+async def send_outcome(bot: LeanBot, chat_id: int, outcome: Outcome, _: Translator) -> None:
     await send_text(bot, chat_id, compose(outcome, _), keyboard(outcome.screen, _))
 
 
 async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) -> None:
     """Toggles edit the message in place; a new step is a new message and the old keyboard goes."""
+    bot = query.get_bot()
+    assert isinstance(bot, LeanBot)
     notice = render(outcome.notice, _) if outcome.notice else None
     await query.answer(notice)
     message = query.message
@@ -83,8 +86,8 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
     in_place = outcome.notice is None and not outcome.moved and outcome.screen is not None
     if in_place and message is not None:
         try:
-            await query.edit_message_text(compose(outcome, _),
-                                          reply_markup=keyboard(outcome.screen, _))
+            await bot.edit_text(chat_id, message.message_id, compose(outcome, _),
+                                reply_markup=keyboard(outcome.screen, _))
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -92,5 +95,5 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
             log.info("could not edit message in place (%s); sending anew", exc.message)
     elif message is not None:
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
-    await send_outcome(query.get_bot(), chat_id, outcome, _)
+            await bot.edit_markup(chat_id, message.message_id, None)
+    await send_outcome(bot, chat_id, outcome, _)

@@ -9,15 +9,14 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ExtBot
 
 from bot.clock import Clock
 from bot.events import CITIZEN_BLOCKED
 from bot.features.citizens import CitizenStore
+from bot.lean_bot import LeanBot
 from bot.outbox.budget import PAID_PER_SECOND, Lane
 from bot.outbox.limiter import OUTBOX, budget_of, retry_seconds
 from bot.outbox.model import MediaKind, OutboxItem
@@ -62,7 +61,7 @@ class _Unsendable(Exception):
 
 
 class OutboxSender:
-    def __init__(self, bot: ExtBot[Any], outbox: Outbox, citizens: CitizenStore,
+    def __init__(self, bot: LeanBot, outbox: Outbox, citizens: CitizenStore,
                  clock: Clock, emit: Emit | None = None) -> None:
         self._bot = bot
         self._outbox = outbox
@@ -279,11 +278,10 @@ class OutboxSender:
                     allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
                 sent_ids = [sent.message_id]
             else:
-                sent = await self._bot.send_message(
+                sent_ids = [await self._bot.send_text(
                     item.chat_id, message.text, reply_markup=markup, message_thread_id=thread_id,
                     reply_to_message_id=reply_to, allow_paid_broadcast=paid or None,
-                    rate_limit_args=OUTBOX)
-                sent_ids = [sent.message_id]
+                    rate_limit_args=OUTBOX)]
         except _Unsendable as exc:
             await self._store.fail(item.id, str(exc))
             log.error("outbox %d (%s) not sendable: %s", item.id, item.kind, exc)

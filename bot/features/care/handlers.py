@@ -228,12 +228,12 @@ async def ask_phone(context: BotContext, citizen: Citizen, text: str) -> None:
     keyboard = ReplyKeyboardMarkup(
         [[KeyboardButton(_(PHONE_SHARE), request_contact=True)], [KeyboardButton(_(PHONE_SKIP))]],
         resize_keyboard=True, one_time_keyboard=True)
-    await context.bot.send_message(citizen.chat_id, text, reply_markup=keyboard)
+    await context.bot.send_text(citizen.chat_id, text, reply_markup=keyboard)
 
 
 async def _phone_done(context: BotContext, citizen: Citizen, text: str) -> None:
     """Thanks, the contact keyboard gone, and the step the citizen was in shown again."""
-    await context.bot.send_message(citizen.chat_id, text, reply_markup=ReplyKeyboardRemove())
+    await context.bot.send_text(citizen.chat_id, text, reply_markup=ReplyKeyboardRemove())
     resumed = await context.app.get(FrontDoor).resume(citizen)
     if resumed is not None:
         await send_outcome(context.bot, citizen.chat_id, resumed.outcome,

@@ -33,8 +33,9 @@ async def call_window(update: Update, context: BotContext) -> None:
         await answer_press(query, reply.outcome, _)
         return
     await query.answer()
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)
+    if query.message is not None:
+        with contextlib.suppress(BadRequest):
+            await context.bot.edit_markup(query.message.chat.id, query.message.message_id)
     await ask_phone(context, citizen, phone_ask(_))
 
 

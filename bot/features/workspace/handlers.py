@@ -87,9 +87,9 @@ async def staff_wrote(update: Update, context: BotContext) -> None:
     result = await workspace.staff_wrote(user.id, citizen_id, message.text or "",
                                          message.message_id)
     if result is StaffWrite.NOT_HOLDER:
-        await context.bot.send_message(message.chat.id, app.texts.staff(NOT_HOLDER),
-                                       message_thread_id=message.message_thread_id,
-                                       reply_to_message_id=message.message_id)
+        await context.bot.send_text(message.chat.id, app.texts.staff(NOT_HOLDER),
+                                    message_thread_id=message.message_thread_id,
+                                    reply_to_message_id=message.message_id)
 
 
 async def canned_in_topic(update: Update, context: BotContext) -> None:

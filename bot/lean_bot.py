@@ -1,0 +1,64 @@
+"""The application's bot: PTB's ExtBot plus sends and edits that skip decoding the answer.
+
+PTB turns every answer to sendMessage or editMessageText into a `telegram.Message` (with its
+chat, sender, entities and keyboard), which cost about a quarter of the main thread's time on
+the full path while nothing read it. These methods go through PTB's public
+`do_api_request(..., return_type=None)`, so the answer stays the JSON dict it came as, and give
+back only what a caller can use: the message id (the outbox's `on_sent` hooks need it).
+Errors are PTB's typed exceptions as with the ordinary methods (RetryAfter, Forbidden, ...).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from telegram import (
+    ForceReply,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+from telegram.ext import ExtBot
+from telegram.warnings import PTBUserWarning
+
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+
+_OWN_METHODS = r"Please use 'Bot\.(sendMessage|editMessageText|editMessageReplyMarkup)'"
+"""do_api_request advises the typed method when one exists; these calls skip it on purpose."""
+
+
+class LeanBot(ExtBot[None]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        warnings.filterwarnings("ignore", message=_OWN_METHODS, category=PTBUserWarning)
+
+    async def send_text(self, chat_id: int | str, text: str, *,
+                        reply_markup: ReplyMarkup | None = None,
+                        message_thread_id: int | None = None,
+                        reply_to_message_id: int | None = None,
+                        allow_paid_broadcast: bool | None = None,
+                        rate_limit_args: Any = None) -> int:
+        """sendMessage; returns the new message's id."""
+        result = await self.do_api_request("sendMessage", {
+            "chat_id": chat_id, "text": text, "reply_markup": reply_markup,
+            "message_thread_id": message_thread_id,
+            "reply_parameters": (ReplyParameters(reply_to_message_id)
+                                 if reply_to_message_id is not None else None),
+            "allow_paid_broadcast": allow_paid_broadcast,
+        }, rate_limit_args=rate_limit_args)
+        return int(result["message_id"])
+
+    async def edit_text(self, chat_id: int | str, message_id: int, text: str, *,
+                        reply_markup: ReplyMarkup | None = None) -> None:
+        """editMessageText of a message the bot sent."""
+        await self.do_api_request("editMessageText", {
+            "chat_id": chat_id, "message_id": message_id, "text": text,
+            "reply_markup": reply_markup})
+
+    async def edit_markup(self, chat_id: int | str, message_id: int,
+                          reply_markup: ReplyMarkup | None = None) -> None:
+        """editMessageReplyMarkup: a new keyboard, or none."""
+        await self.do_api_request("editMessageReplyMarkup", {
+            "chat_id": chat_id, "message_id": message_id, "reply_markup": reply_markup})

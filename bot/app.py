@@ -24,7 +24,7 @@ from bot.health.heartbeat import ApiHeartbeat
 from bot.health.stack_dump import install_stack_dump
 from bot.health.storage import HeartbeatStore
 from bot.lean_bot import LeanBot
-from bot.outbox.limiter import SendLimiter
+from bot.outbox.limiter import SendLimiter, limiter_of
 from bot.outbox.sender import OutboxSender
 from bot.scheduler.sweeps import run_sweeps
 
@@ -78,6 +78,7 @@ async def open_resources(application: App) -> None:
     install_stack_dump()
     context = await open_app_context(settings, application.bot_data["clock"], features)
     application.bot_data["app"] = context
+    limiter_of(application.bot).committed = context.db.flush  # replies show what is on disk
     await publish_commands(application.bot, context.texts, features)
     sender = OutboxSender(application.bot, context.outbox, context.get(CitizenStore),
                           context.clock, context.emit)

@@ -1,9 +1,30 @@
-"""One SQLite connection (WAL), numbered migrations, and serialised statements.
+"""One SQLite connection (WAL, through aiosqlite), numbered migrations, and group commit.
 
-All tasks share one aiosqlite connection. Every statement runs under one asyncio lock, so a
-multi-statement ``transaction()`` of one chat can never swallow another chat's writes.
-Statements outside a transaction autocommit; in WAL mode with ``synchronous=NORMAL`` a commit
-reaches the OS at once, so ``kill -9`` loses nothing that was committed.
+All tasks share one aiosqlite connection; each call to it is one *trip* to its thread and back,
+and trips, with commits, are what the hot path paid for. So writes are grouped:
+
+* `write()` / `write_many()` queue a statement whose result nobody needs (a session saved, a
+  profile field changed) and return at once. The statements one task queues without an await
+  in between form one *unit of work*.
+* One writer task takes every queued unit and commits them in one transaction. aiosqlite runs
+  one statement (or one `executemany`) per trip and has no public way to run a batch of
+  different statements on its thread, so the writer makes the fewest trips it can: BEGIN,
+  then each run of consecutive statements with the same SQL as one `executemany` (the dialog
+  sessions of many chats saved together), then COMMIT. If any statement fails, the
+  transaction is rolled back and the group is done again unit by unit, a SAVEPOINT each, so a
+  unit that fails is rolled back alone (its `undo` callbacks run, its task is told at its next
+  `flush()`) and the others commit.
+* `flush()` waits until everything queued so far is committed. Every Bot API call waits for it
+  first (bot/outbox/limiter.py), so a reply never shows the citizen what is not yet on disk.
+  Reads wait for it too, so a task always reads what it wrote.
+* `execute()` and friends, whose result the caller needs (an id, a row count), are a unit of
+  their own in the same group commit, awaited.
+* `transaction()` is for a unit that must read between its writes: it waits for the queued
+  units, then holds the connection alone until it commits.
+
+Units commit in the order they were queued, so one chat's writes keep their order (its updates
+are handled one after the other, bot/dispatch.py). With ``synchronous=NORMAL`` in WAL mode a
+commit reaches the OS at once, so ``kill -9`` loses nothing that was committed.
 """
 
 from __future__ import annotations
@@ -12,11 +33,13 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -26,6 +49,9 @@ _REBUILD_MARK = "-- migrate: foreign_keys=off"
 """First line of a migration that rebuilds a table and so must run with foreign keys off."""
 
 Params = Sequence[Any] | dict[str, Any]
+Undo = Callable[[], None]
+"""What to forget in memory when a queued write did not reach the disk (e.g. a cache entry)."""
+T = TypeVar("T")
 _NOT_A_DATABASE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
 _UNUSABLE = frozenset({sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM,
                        sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY,
@@ -37,12 +63,56 @@ class DatabasePathError(Exception):
     operator, naming the setting and the reason."""
 
 
+class WriteFailed(RuntimeError):
+    """A write this task queued was rolled back (its unit of work failed); raised at the
+    task's next flush, so nothing it shows the citizen pretends it was saved."""
+
+
+@dataclass(slots=True)
+class DatabaseStats:
+    """What the hot path costs the database: trips to its thread and commits (benchmarks)."""
+
+    trips: int = 0
+    commits: int = 0
+
+
+@dataclass(slots=True)
+class _Statement:
+    sql: str
+    params: Any
+    many: bool = False
+    returning: bool = False
+    lastrowid: int = 0
+    rowcount: int = 0
+    rows: list[aiosqlite.Row] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class _Unit:
+    owner: asyncio.Task[Any] | None
+    done: asyncio.Future[None]
+    statements: list[_Statement] = field(default_factory=list)
+    undo: list[Undo] = field(default_factory=list)
+    sealed: bool = False
+    """An awaited write: a unit of its own, nothing is added to it, its caller reads its
+    lastrowid, rowcount or rows."""
+    error: BaseException | None = None
+
+
 class Database:
     """The only object that talks to SQLite; storage modules hold one."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # one trip, one group or one transaction() at a time
+        self._queue: list[_Unit] = []
+        self._last: _Unit | None = None  # the newest unit queued (or committing)
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        self._failures: WeakKeyDictionary[asyncio.Task[Any], BaseException] = (
+            WeakKeyDictionary())
+        self._closed = False
+        self.stats = DatabaseStats()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -93,7 +163,19 @@ class Database:
         return cls(conn)
 
     async def close(self) -> None:
-        await self._conn.close()
+        """Commit what is queued, then close; later calls raise ValueError."""
+        if self._closed:
+            return
+        try:
+            while self._last is not None and not self._last.done.done():
+                await asyncio.shield(self._last.done)  # and whatever was queued meanwhile
+        finally:
+            self._closed = True
+            if self._writer is not None:
+                self._writer.cancel()
+                with suppress(asyncio.CancelledError):
+                    await self._writer
+            await self._conn.close()
 
     async def schema_version(self) -> int:
         """The number of the last migration applied to this file."""
@@ -145,37 +227,73 @@ class Database:
         finally:
             await self._conn.execute("PRAGMA foreign_keys=ON")
 
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one write; returns lastrowid (useful after INSERT)."""
-        async with self._lock:
-            cursor = await self._conn.execute(sql, params)
-            return cursor.lastrowid or 0
-
-    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        async with self._lock:
-            cursor = await self._conn.execute(sql, params)
-            return cursor.rowcount
-
+    # reads ------------------------------------------------------------------------------
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        """One trip to the database thread (execute and fetch together): reads are the hot path."""
+        """One trip (execute and fetch together); it waits for the queued writes first, so a
+        task reads what it wrote."""
+        if self._last is not None and not self._last.done.done():
+            await self.flush()
         async with self._lock:
-            return list(await self._conn.execute_fetchall(sql, params))
+            return list(await self._trip(self._conn.execute_fetchall(sql, params)))
+
+    # writes -----------------------------------------------------------------------------
+    def write(self, sql: str, params: Params = (), *, undo: Undo | None = None) -> None:
+        """Queue a statement whose result nobody needs; committed with the next group."""
+        unit = self._open_unit()
+        unit.statements.append(_Statement(sql, params))
+        if undo is not None:
+            unit.undo.append(undo)
+
+    def write_many(self, sql: str, rows: Iterable[Params], *, undo: Undo | None = None) -> None:
+        """`write` for many parameter sets of one statement (one unit of work)."""
+        unit = self._open_unit()
+        unit.statements.append(_Statement(sql, list(rows), many=True))
+        if undo is not None:
+            unit.undo.append(undo)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write in the next group commit; returns lastrowid (useful after INSERT)."""
+        return (await self._awaited(sql, params)).lastrowid
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        return (await self._awaited(sql, params)).rowcount
+
+    async def execute_returning(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """A write with RETURNING: its rows, once committed."""
+        return (await self._awaited(sql, params, returning=True)).rows
+
+    async def flush(self) -> None:
+        """Wait until every write queued so far (by any task) is committed. Raises WriteFailed
+        if one of this task's queued writes was rolled back since its last flush."""
+        last = self._last
+        if last is not None and not last.done.done():
+            await asyncio.shield(last.done)
+        if self._failures:
+            task = asyncio.current_task()
+            error = self._failures.pop(task, None) if task is not None else None
+            if error is not None:
+                raise WriteFailed(f"a queued write was rolled back: {error}") from error
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """All-or-nothing unit of work; nothing else touches the connection meanwhile."""
+        """All-or-nothing unit of work that reads between its writes; nothing else touches
+        the connection meanwhile (queued units are committed first, in their order)."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            queued = self._take()
+            if queued:
+                await self._commit(queued)
+            await self._trip(self._conn.execute("BEGIN IMMEDIATE"))
             try:
-                yield Transaction(self._conn)
+                yield Transaction(self)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._trip(self._conn.execute("ROLLBACK"))
                 raise
-            await self._conn.execute("COMMIT")
+            await self._trip(self._conn.execute("COMMIT"))
+            self.stats.commits += 1
 
     async def table_names(self) -> list[str]:
         rows = await self.fetch_all(
@@ -183,27 +301,178 @@ class Database:
         )
         return [str(r["name"]) for r in rows]
 
+    # the writer -------------------------------------------------------------------------
+    def _open_unit(self) -> _Unit:
+        """The task's unit still in the queue, if nothing else was queued after it."""
+        owner = asyncio.current_task()
+        last = self._queue[-1] if self._queue else None
+        if last is not None and owner is not None and last.owner is owner and not last.sealed:
+            return last
+        return self._queue_unit(_Unit(owner, asyncio.get_running_loop().create_future()))
+
+    def _queue_unit(self, unit: _Unit) -> _Unit:
+        if self._closed:
+            raise ValueError("the database is closed")
+        self._queue.append(unit)
+        self._last = unit
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._write_loop(),
+                                                                  name="database writer")
+        self._wake.set()
+        return unit
+
+    async def _awaited(self, sql: str, params: Params, *, returning: bool = False) -> _Statement:
+        statement = _Statement(sql, params, returning=returning)
+        unit = self._queue_unit(_Unit(asyncio.current_task(),
+                                      asyncio.get_running_loop().create_future(),
+                                      [statement], sealed=True))
+        await asyncio.shield(unit.done)
+        if unit.error is not None:
+            raise unit.error
+        return statement
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            async with self._lock:
+                self._wake.clear()
+                units = self._take()
+                if units:
+                    await self._commit(units)
+
+    def _take(self) -> list[_Unit]:
+        units, self._queue = self._queue, []
+        return units
+
+    async def _commit(self, units: list[_Unit]) -> None:
+        """One transaction for all the units; then everyone waiting is told."""
+        try:
+            await self._trip(self._conn.execute("BEGIN IMMEDIATE"))
+            try:
+                if not await self._run_together(units):
+                    await self._rollback()
+                    await self._trip(self._conn.execute("BEGIN IMMEDIATE"))
+                    await self._run_one_by_one(units)
+                await self._trip(self._conn.execute("COMMIT"))
+            except BaseException:
+                await self._rollback()
+                raise
+            self.stats.commits += 1
+            log.debug("group commit: %d unit(s) of work in one transaction", len(units))
+        except BaseException as exc:  # BEGIN or COMMIT failed: nothing of the batch is saved
+            for unit in units:
+                unit.error = unit.error or exc
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        finally:
+            for unit in units:
+                if unit.error is not None:
+                    self._failed(unit)
+                if not unit.done.done():
+                    unit.done.set_result(None)
+
+    async def _run_together(self, units: list[_Unit]) -> bool:
+        """The fast path: consecutive statements with the same SQL whose results nobody reads
+        go as one executemany, one trip. False if any statement failed (the transaction then
+        holds part of the group and must be rolled back)."""
+        try:
+            for run in _runs(units):
+                if len(run) == 1:
+                    await self._run(run[0])
+                else:
+                    params = [p for s in run for p in (s.params if s.many else [s.params])]
+                    await self._trip(self._conn.executemany(run[0].sql, params))
+        except Exception as exc:
+            log.debug("group commit: a statement failed (%s); again unit by unit",
+                      type(exc).__name__)
+            return False
+        return True
+
+    async def _run_one_by_one(self, units: list[_Unit]) -> None:
+        """The slow path, after a failure: a SAVEPOINT per unit, so only the failing one is
+        rolled back."""
+        for unit in units:
+            await self._trip(self._conn.execute("SAVEPOINT unit"))
+            try:
+                for statement in unit.statements:
+                    await self._run(statement)
+            except Exception as exc:
+                await self._trip(self._conn.execute("ROLLBACK TO unit"))
+                unit.error = exc
+            await self._trip(self._conn.execute("RELEASE unit"))
+
+    async def _run(self, statement: _Statement) -> None:
+        if statement.many:
+            await self._trip(self._conn.executemany(statement.sql, statement.params))
+            return
+        if statement.returning:
+            statement.rows = list(await self._trip(
+                self._conn.execute_fetchall(statement.sql, statement.params)))
+            return
+        cursor = await self._trip(self._conn.execute(statement.sql, statement.params))
+        statement.lastrowid, statement.rowcount = cursor.lastrowid or 0, cursor.rowcount
+
+    async def _rollback(self) -> None:
+        """SQLite rolls some failures back by itself (a full disk, say)."""
+        if self._conn.in_transaction:
+            await self._trip(self._conn.execute("ROLLBACK"))
+
+    def _failed(self, unit: _Unit) -> None:
+        error = unit.error
+        assert error is not None
+        for undo in unit.undo:
+            undo()
+        if unit.sealed:
+            return  # its caller gets the error itself
+        log.error("a unit of work was rolled back (%s: %s); the rest of its group committed",
+                  type(error).__name__, error)
+        if unit.owner is not None:
+            self._failures[unit.owner] = error
+
+    async def _trip(self, call: Awaitable[T]) -> T:
+        """One call to aiosqlite's thread, counted."""
+        self.stats.trips += 1
+        return await call
+
 
 class Transaction:
-    """Statements inside ``Database.transaction()``; the lock is already held."""
+    """Statements inside ``Database.transaction()``; the connection is already held."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        cursor = await self._conn.execute(sql, params)
-        return cursor.lastrowid or 0
+        statement = _Statement(sql, params)
+        await self._db._run(statement)
+        return statement.lastrowid
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        await self._db._run(_Statement(sql, list(rows), many=True))
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        cursor = await self._conn.execute(sql, params)
-        return await cursor.fetchone()
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        cursor = await self._conn.execute(sql, params)
-        return list(await cursor.fetchall())
+        db = self._db
+        return list(await db._trip(db._conn.execute_fetchall(sql, params)))
+
+
+def _runs(units: list[_Unit]) -> Iterator[list[_Statement]]:
+    """The group's statements in order, consecutive ones of the same SQL together; an awaited
+    unit's statement (its caller reads what it returns) goes alone."""
+    run: list[_Statement] = []
+    for unit in units:
+        for statement in unit.statements:
+            if run and (unit.sealed or run[0].sql != statement.sql):
+                yield run
+                run = []
+            if unit.sealed:
+                yield [statement]
+            else:
+                run.append(statement)
+    if run:
+        yield run
 
 
 @contextmanager

@@ -43,7 +43,7 @@ class SessionStore:
         return Session(row["dialog"], row["state"], json.loads(row["data"]), timeout)
 
     async def save(self, citizen_id: int, session: Session, now: datetime) -> None:
-        await self._db.execute(
+        self._db.write(
             "INSERT INTO dialog_sessions (citizen_id, dialog, state, data, updated_at, timeout_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (citizen_id) DO UPDATE SET "
             "dialog = excluded.dialog, state = excluded.state, data = excluded.data, "

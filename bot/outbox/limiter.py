@@ -7,6 +7,9 @@ makes passes here (`ApplicationBuilder().rate_limiter(...)`).
 * A 429 from any call pauses the whole budget for `retry_after`. A reply is then tried again
   once the pause is over (twice at most); the outbox sender gets the error and reschedules.
 * Other calls (answering a button, getMe, topics, chat actions) take no budget.
+* Every call, before anything else, waits until the database has committed what was written
+  before it (`committed`, the database's `flush`; bot/db.py): what a citizen is shown is on
+  disk, whatever a crash does next.
 
 Unlike PTB's AIORateLimiter, one group's budget is a true sliding 60 s window (no leak past
 20/min), and a 429 pauses for exactly its retry_after, measured from when it arrived.
@@ -15,7 +18,7 @@ Unlike PTB's AIORateLimiter, one group's budget is a true sliding 60 s window (n
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -46,6 +49,7 @@ OUTBOX = Source.OUTBOX
 class SendLimiter(BaseRateLimiter[Source]):
     def __init__(self, budget: SendBudget) -> None:
         self.budget = budget
+        self.committed: Callable[[], Awaitable[None]] = _nothing_to_wait_for
 
     @classmethod
     def for_settings(cls, settings: Settings, clock: Clock) -> SendLimiter:
@@ -65,6 +69,7 @@ class SendLimiter(BaseRateLimiter[Source]):
         kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
         rate_limit_args: Source | None,
     ) -> Result:
+        await self.committed()
         reply = rate_limit_args is not OUTBOX and _is_message(endpoint)
         chat = _chat(data.get("chat_id"))
         for attempt in range(REPLY_RETRIES + 1):
@@ -81,12 +86,21 @@ class SendLimiter(BaseRateLimiter[Source]):
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
-def budget_of(bot: ExtBot[Any]) -> SendBudget:
-    """The budget of a bot built by bot/app.py."""
+def limiter_of(bot: ExtBot[Any]) -> SendLimiter:
+    """The limiter of a bot built by bot/app.py."""
     limiter = bot.rate_limiter
     if not isinstance(limiter, SendLimiter):
         raise TypeError("the bot must be built with SendLimiter (bot/app.py)")
-    return limiter.budget
+    return limiter
+
+
+def budget_of(bot: ExtBot[Any]) -> SendBudget:
+    """The budget of a bot built by bot/app.py."""
+    return limiter_of(bot).budget
+
+
+async def _nothing_to_wait_for() -> None:
+    """Before the database is open (getMe at start)."""
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -17,7 +17,7 @@ class TimerStore:
 
     async def set(self, key: str, kind: str, citizen_id: int | None, due_at: datetime,
                   data: dict[str, Any]) -> None:
-        await self._db.execute(
+        self._db.write(
             "INSERT INTO timers (key, kind, citizen_id, due_at, data) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, data = excluded.data",
             (key, kind, citizen_id, to_db(due_at), json.dumps(data)),
@@ -35,7 +35,7 @@ class TimerStore:
         return [_timer(r) for r in rows]
 
     async def delete(self, key: str) -> None:
-        await self._db.execute("DELETE FROM timers WHERE key = ?", (key,))
+        self._db.write("DELETE FROM timers WHERE key = ?", (key,))
 
 
 def _timer(row: Any) -> Timer:

@@ -35,7 +35,7 @@ class CheckinStore:
                              row["ended"])
 
     async def save(self, status: CheckinStatus) -> None:
-        await self._db.execute(
+        self._db.write(
             "INSERT INTO checkin_status (citizen_id, next_slot, unanswered, pause_asked, "
             "paused_until, ended) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (citizen_id) DO UPDATE "
             "SET next_slot = excluded.next_slot, unanswered = excluded.unanswered, "

@@ -55,13 +55,11 @@ class CitizenStore:
         unknown = set(fields) - _UPDATES.keys()
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
-        async with self._db.transaction() as tx:
-            for name, value in fields.items():
-                await tx.execute(_UPDATES[name], (value, citizen_id))
+        for name, value in fields.items():  # one unit of work: all or none
+            self._db.write(_UPDATES[name], (value, citizen_id))
 
     async def set_invite_label(self, citizen_id: int, label: str) -> None:
-        await self._db.execute("UPDATE citizens SET invite_label = ? WHERE id = ?",
-                               (label, citizen_id))
+        self._db.write("UPDATE citizens SET invite_label = ? WHERE id = ?", (label, citizen_id))
 
     async def set_blocked(self, telegram_user_id: int, blocked_at: datetime | None) -> bool:
         """Marks the citizen gone (or back); False when we never knew them."""
@@ -80,17 +78,15 @@ class CitizenStore:
 
     async def delete(self, citizen_id: int) -> None:
         """Erase the citizen; consent history and dialog state go with them (ON DELETE CASCADE)."""
-        await self._db.execute("DELETE FROM citizens WHERE id = ?", (citizen_id,))
+        self._db.write("DELETE FROM citizens WHERE id = ?", (citizen_id,))
 
     async def record_consents(self, citizen_id: int, choices: dict[Purpose, bool],
                               text_version: str, now: datetime) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute_many(
-                "INSERT INTO consent_events (citizen_id, purpose, granted, text_version, "
-                "recorded_at) VALUES (?, ?, ?, ?, ?)",
-                [(citizen_id, p.value, int(g), text_version, to_db(now))
-                 for p, g in choices.items()],
-            )
+        self._db.write_many(
+            "INSERT INTO consent_events (citizen_id, purpose, granted, text_version, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?)",
+            [(citizen_id, p.value, int(g), text_version, to_db(now)) for p, g in choices.items()],
+        )
 
     async def consents(self, citizen_id: int) -> dict[Purpose, ConsentRecord]:
         """The record in force per purpose: the newest event wins."""

@@ -1,0 +1,125 @@
+"""Group commit (bot/db.py): queued writes of many tasks go in one transaction, a failing unit
+of work is rolled back alone, and nothing is shown to a citizen before it is on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.db import Database, WriteFailed
+from bot.transport.local_api import ApiCall
+from tests.conftest import CITIZEN, start_harness, stop_harness
+from tests.fakes import FakeClock
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Any:
+    database = await Database.open(tmp_path / "bot.db")
+    database.write("CREATE TABLE notes (id INTEGER PRIMARY KEY, who TEXT NOT NULL UNIQUE)")
+    await database.flush()
+    yield database
+    await database.close()
+
+
+async def test_the_writes_of_many_updates_commit_together(db: Database) -> None:
+    commits = db.stats.commits
+
+    async def update(n: int) -> None:
+        db.write("INSERT INTO notes (who) VALUES (?)", (f"citizen {n}",))
+        await db.flush()
+
+    await asyncio.gather(*(update(n) for n in range(50)))
+    assert db.stats.commits - commits == 1
+    assert len(await db.fetch_all("SELECT id FROM notes")) == 50
+
+
+async def test_the_same_statement_of_many_updates_is_one_trip_and_one_bad_row_fails_alone(
+        db: Database) -> None:
+    """aiosqlite runs one statement per trip: the writer sends the same SQL of many units as
+    one executemany; when one row of it fails, the group is done again unit by unit."""
+    trips = db.stats.trips
+
+    async def update(n: int) -> None:
+        db.write("INSERT INTO notes (who) VALUES (?)", (f"citizen {n % 49}",))
+        await db.flush()
+
+    results = await asyncio.gather(*(update(n) for n in range(50)), return_exceptions=True)
+    assert [type(r) for r in results].count(WriteFailed) == 1
+    assert isinstance(results[49], WriteFailed), "the second 'citizen 0' is the one that fails"
+    assert len(await db.fetch_all("SELECT id FROM notes")) == 49
+    db.write("DELETE FROM notes")
+    await db.flush()
+    trips = db.stats.trips
+
+    await asyncio.gather(*(update(n) for n in range(40)))
+    assert db.stats.trips - trips == 3, "BEGIN, one executemany, COMMIT"
+
+
+async def test_a_failing_unit_is_rolled_back_alone_and_its_task_is_told(db: Database) -> None:
+    db.write("INSERT INTO notes (who) VALUES ('taken')")
+    await db.flush()
+    undone: list[str] = []
+
+    async def failing() -> None:
+        db.write("INSERT INTO notes (who) VALUES ('first half')")
+        db.write("INSERT INTO notes (who) VALUES ('taken')", undo=lambda: undone.append("x"))
+        await db.flush()
+
+    async def fine() -> None:
+        db.write("INSERT INTO notes (who) VALUES ('other citizen')")
+        await db.flush()
+
+    results = await asyncio.gather(failing(), fine(), return_exceptions=True)
+    assert isinstance(results[0], WriteFailed) and results[1] is None
+    assert undone == ["x"]
+    names = {r["who"] for r in await db.fetch_all("SELECT who FROM notes")}
+    assert names == {"taken", "other citizen"}, "the failing unit's first write went too"
+
+
+async def test_a_task_reads_what_it_queued_and_writes_keep_their_order(db: Database) -> None:
+    db.write("INSERT INTO notes (who) VALUES ('a')")
+    db.write("UPDATE notes SET who = 'b' WHERE who = 'a'")
+    row_id = await db.execute("INSERT INTO notes (who) VALUES ('c')")
+    assert [r["who"] for r in await db.fetch_all("SELECT who FROM notes ORDER BY id")] == [
+        "b", "c"]
+    assert row_id == 2
+
+
+async def test_closing_commits_what_is_queued(tmp_path: Path, db: Database) -> None:
+    db.write("INSERT INTO notes (who) VALUES ('last words')")
+    await db.close()
+    with sqlite3.connect(tmp_path / "bot.db") as conn:
+        assert conn.execute("SELECT who FROM notes").fetchall() == [("last words",)]
+
+
+async def test_every_reply_finds_its_state_on_disk_already(settings: Settings,
+                                                           clock: FakeClock) -> None:
+    """At the moment of each Bot API call, another connection reads the state the message
+    shows: the name just given, the step the citizen is now at."""
+    seen: list[tuple[str, Any]] = []
+
+    def look(call: ApiCall, result: Any) -> None:
+        if call.method != "sendMessage":
+            return
+        with sqlite3.connect(settings.database_path) as conn:
+            row = conn.execute("SELECT c.first_name, s.state FROM citizens c JOIN "
+                               "dialog_sessions s ON s.citizen_id = c.id").fetchone()
+        seen.append((str(call.params["text"])[:20], row))
+
+    harness = await start_harness(settings, clock)
+    harness.api.on_call = look
+    try:
+        await harness.say("/start", language_code="en")
+        await harness.tap("Yes, let me choose")
+        await harness.tap("Save my choices")
+        await harness.say("Anna")
+    finally:
+        await stop_harness(harness)
+    assert seen[0][1] == (None, "welcome")
+    assert seen[-1][1] == ("Anna", "ask_month"), seen
+    assert harness.api.texts(CITIZEN)[-1].startswith("Roughly when")

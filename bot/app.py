@@ -11,6 +11,8 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.cache import ChangeFeed, CitizenCache
+from bot.cache.storage import ChangeStore
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -76,8 +78,12 @@ async def open_resources(application: App) -> None:
     settings: Settings = application.bot_data["settings"]
     features: tuple[Feature, ...] = application.bot_data["features"]
     install_stack_dump()
-    context = await open_app_context(settings, application.bot_data["clock"], features)
+    cache = CitizenCache()
+    context = await open_app_context(settings, application.bot_data["clock"], features,
+                                     cache=cache)
     application.bot_data["app"] = context
+    changes = ChangeFeed(ChangeStore(context.db), cache)
+    await changes.start()
     limiter_of(application.bot).committed = context.db.flush  # replies show what is on disk
     await publish_commands(application.bot, context.texts, features)
     sender = OutboxSender(application.bot, context.outbox, context.get(CitizenStore),
@@ -90,17 +96,20 @@ async def open_resources(application: App) -> None:
     application.bot_data["outbox_sender"] = sender
     heartbeat = ApiHeartbeat(application.bot, HeartbeatStore(context.db), context.clock)
     await heartbeat.started()
+    sweeps = application.bot_data["sweeps"] = _sweeps(context, changes, heartbeat)
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
             asyncio.create_task(sender.run(), name="outbox"),
-            asyncio.create_task(run_sweeps(_sweeps(context, heartbeat), SWEEP_INTERVAL_SECONDS),
-                                name="sweeps"),
+            asyncio.create_task(run_sweeps(sweeps, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
 
 
-def _sweeps(context: AppContext, heartbeat: ApiHeartbeat) -> dict[str, Sweep]:
-    """The shared ones (timers, outbox retention, heartbeat) and every feature's own."""
-    sweeps: dict[str, Sweep] = {"timers": context.scheduler.fire_due,
+def _sweeps(context: AppContext, changes: ChangeFeed,
+            heartbeat: ApiHeartbeat) -> dict[str, Sweep]:
+    """The shared ones (what other processes changed first, timers, outbox retention,
+    heartbeat) and every feature's own."""
+    sweeps: dict[str, Sweep] = {"changes by other processes": changes.apply,
+                                "timers": context.scheduler.fire_due,
                                 "outbox retention": context.outbox.purge_old}
     for feature in context.features:
         sweeps.update({name: make(context) for name, make in feature.sweeps.items()})

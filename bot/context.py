@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from telegram.ext import CallbackContext
 
+from bot.cache import ChangeNotes, StateCache
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -38,6 +39,8 @@ class AppContext:
 
     settings: Settings
     db: Database
+    cache: StateCache
+    """The bot's CitizenCache; in any other process (the CLI) ChangeNotes for the bot."""
     clock: Clock
     texts: Texts
     sessions: SessionStore
@@ -132,24 +135,28 @@ class BotContext(CallbackContext[LeanBot, dict[Any, Any], dict[Any, Any], dict[A
 
 
 async def open_app_context(settings: Settings, clock: Clock, features: tuple[Feature, ...],
-                           texts: Texts | None = None,
-                           db: Database | None = None) -> AppContext:
-    """Open the database, load texts and dialogs, and validate it all before the first update."""
+                           texts: Texts | None = None, db: Database | None = None,
+                           cache: StateCache | None = None) -> AppContext:
+    """Open the database, load texts and dialogs, and validate it all before the first update.
+
+    Only the bot passes its `cache`; without one (the CLI), the stores note for the running bot
+    every citizen they write about (bot/cache)."""
     texts = texts or Texts.load(settings.default_locale, settings.timezone,
                                settings.staff_locale)
     db = db or await Database.open(settings.database_path)  # a bad path fails before the model
     try:
-        return _build(settings, clock, texts, db, features)
+        cache = ChangeNotes.of(db, clock) if cache is None else cache
+        return _build(settings, clock, texts, db, cache, features)
     except BaseException:
         await db.close()  # a half-built context must not keep the process alive
         raise
 
 
-def _build(settings: Settings, clock: Clock, texts: Texts, db: Database,
+def _build(settings: Settings, clock: Clock, texts: Texts, db: Database, cache: StateCache,
            features: tuple[Feature, ...]) -> AppContext:
-    sessions = SessionStore(db)
+    sessions = SessionStore(db, cache)
     app = AppContext(
-        settings=settings, db=db, clock=clock, texts=texts, sessions=sessions,
+        settings=settings, db=db, cache=cache, clock=clock, texts=texts, sessions=sessions,
         router=DialogRouter(sessions, FIRST_DIALOG), outbox=Outbox(OutboxStore(db), clock),
         scheduler=Scheduler(TimerStore(db), clock), features=features)
     app.build_all()

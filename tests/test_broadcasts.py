@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.cache import ChangeNotes
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.features.broadcasts import KIND, BroadcastService, Draft, DraftError, Segment
@@ -409,7 +411,7 @@ async def test_unknown_button_prefix_is_refused(bot: Harness) -> None:
 async def _citizens_in(path: Path, locales: list[str]) -> None:
     db = await Database.open(path)
     try:
-        store = CitizenStore(db)
+        store = CitizenStore(db, ChangeNotes.of(db, SystemClock()))  # as the CLI would
         for n, locale in enumerate(locales, start=1):
             citizen = await store.create(FIRST_USER + n, FIRST_USER + n, locale,
                                          datetime(2026, 11, 2, 10, tzinfo=UTC))

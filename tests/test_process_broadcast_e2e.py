@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cache import ChangeNotes
+from bot.clock import SystemClock
 from bot.db import Database
 from bot.features.citizens import CitizenStore, Purpose
 from tests.conftest import TOKEN, bot_process, run_cli
@@ -21,7 +23,7 @@ ALWAYS_OPEN = {"QUIET_HOURS": "", "QUIET_WEEKENDS": "false"}  # the test runs at
 async def _citizens(path: Path) -> None:
     db = await Database.open(path)
     try:
-        store = CitizenStore(db)
+        store = CitizenStore(db, ChangeNotes.of(db, SystemClock()))  # as the CLI would
         for user, locale in ((DANISH, "da"), (ENGLISH, "en")):
             citizen = await store.create(user, user, locale, datetime(2026, 11, 2, tzinfo=UTC))
             await store.record_consents(citizen.id, {Purpose.WEBINARS: True}, "t",

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from bot.cache import ChangeNotes
 from bot.cli.report import COLUMNS, webinar_rows
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.features.broadcasts import BroadcastService, Draft, Segment
@@ -388,7 +390,7 @@ async def test_report_counts_an_invitation_for_its_own_session_only(bot: Harness
 async def test_cli_speaks_english_and_an_unknown_id_is_a_usage_error(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "t.db")
     try:
-        store = CitizenStore(db)
+        store = CitizenStore(db, ChangeNotes.of(db, SystemClock()))  # as the CLI would
         for n in (1, 2):
             found = await store.create(8000 + n, 8000 + n, "da", datetime(2026, 11, 2, tzinfo=UTC))
             await store.record_consents(found.id, {Purpose.WEBINARS: True}, "t",

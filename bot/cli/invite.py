@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from bot.cache import ChangeNotes
 from bot.cli.output_file import csv_path_problem
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
@@ -42,7 +43,9 @@ async def create_invites(settings: Settings, count: int, label: str, bot_usernam
     try:
         db = await Database.open(settings.database_path)
         try:
-            service = InviteService(InviteStore(db), CitizenStore(db), SystemClock())
+            clock = SystemClock()
+            citizens = CitizenStore(db, ChangeNotes.of(db, clock))
+            service = InviteService(InviteStore(db), citizens, clock)
             await service.store(invites)
             if csv_path is not None and pending is not None:
                 try:

@@ -25,7 +25,7 @@ def _cases(app: AppContext) -> CaseService:
     settings = app.settings
     hours = OfficeHours(*settings.consultant_hours, weekends=settings.consultant_weekends,
                         zone=settings.timezone)
-    return CaseService(CaseStore(app.db), hours, settings.realert_after, app.clock,
+    return CaseService(CaseStore(app.db, app.cache), hours, settings.realert_after, app.clock,
                        staffed=settings.staff_chat_id is not None)
 
 

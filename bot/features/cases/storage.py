@@ -1,4 +1,4 @@
-"""SQL for cases."""
+"""SQL for cases; a citizen's open cases through the per-citizen cache (bot/cache)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,22 @@ from datetime import datetime
 
 from aiosqlite import Row
 
+from bot.cache import MISSING, Part, StateCache
 from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.features.cases.model import CallPhone, Case, CaseLevel, CaseSource
 
+OPEN_CASES: Part[tuple[Case, ...]] = Part("open cases")
+"""Most urgent first, then oldest first."""
+
 
 class CaseStore:
-    def __init__(self, db: Database) -> None:
+    """A write to a case by its id forgets its citizen's open cases (the next read has the
+    case as it is now), after the write: a read that was under way cannot put the old back."""
+
+    def __init__(self, db: Database, cache: StateCache) -> None:
         self._db = db
+        self._cache = cache
 
     async def open(self, citizen_id: int, level: CaseLevel, category: str | None,
                    source: CaseSource, source_message_id: int | None, now: datetime,
@@ -24,6 +32,7 @@ class CaseStore:
             (citizen_id, level.value, category, source.value, source_message_id, to_db(now),
              to_db(next_alert_at) if next_alert_at else None, call_window),
         )
+        self._cache.forget(OPEN_CASES, citizen_id)
         case = await self.get(case_id)
         assert case is not None
         return case
@@ -36,6 +45,10 @@ class CaseStore:
         return _case(row) if row else None
 
     async def open_for_citizen(self, citizen_id: int) -> list[Case]:
+        cached = self._cache.get(OPEN_CASES, citizen_id)
+        if cached is not MISSING:
+            return list(cached)
+        epoch = self._cache.epoch
         rows = await self._db.fetch_all(
             "SELECT id, citizen_id, level, category, source, opened_at, source_message_id, "
             "claimed_at, claimed_by, closed_at, alert_message_id, alerts_sent, next_alert_at, "
@@ -45,7 +58,11 @@ class CaseStore:
             "WHEN 'concern' THEN 3 ELSE 4 END, opened_at",
             (citizen_id,),
         )
-        return [_case(r) for r in rows]
+        cases = tuple(_case(r) for r in rows)
+        for case in cases:
+            self._cache.alias(("case", case.id), citizen_id)
+        self._cache.fill(OPEN_CASES, citizen_id, cases, epoch)
+        return list(cases)
 
     async def list_open(self, limit: int = 50) -> list[Case]:
         """Most urgent first, then oldest first: the order staff should pick them up in."""
@@ -66,31 +83,38 @@ class CaseStore:
             "next_alert_at = COALESCE(next_alert_at, ?) WHERE id = ?",
             (level.value, category, to_db(next_alert_at) if next_alert_at else None, case_id),
         )
+        self._changed(case_id)
 
     async def lower_to(self, case_id: int, level: CaseLevel) -> None:
         """Only on the citizen's own word (a "no" to the direct question): no more re-alerts."""
         await self._db.execute(
             "UPDATE cases SET level = ?, next_alert_at = NULL WHERE id = ? AND closed_at IS NULL",
             (level.value, case_id))
+        self._changed(case_id)
 
     async def mark_risk(self, case_id: int, mark: str, staff_id: int, now: datetime) -> bool:
         """A consultant's verdict on the classifier: wrongly_flagged or missed."""
-        return await self._db.execute_rowcount(
+        changed = await self._db.execute_rowcount(
             "UPDATE cases SET risk_mark = ?, risk_marked_by = ?, risk_marked_at = ? WHERE id = ?",
-            (mark, staff_id, to_db(now), case_id)) > 0
+            (mark, staff_id, to_db(now), case_id))
+        self._changed(case_id)
+        return changed > 0
 
     async def record_alert(self, case_id: int, next_alert_at: datetime | None) -> None:
         await self._db.execute(
             "UPDATE cases SET alerts_sent = alerts_sent + 1, next_alert_at = ? WHERE id = ?",
             (to_db(next_alert_at) if next_alert_at else None, case_id),
         )
+        self._changed(case_id)
 
     async def set_call_window(self, case_id: int, window: str) -> None:
         await self._db.execute("UPDATE cases SET call_window = ? WHERE id = ?", (window, case_id))
+        self._changed(case_id)
 
     async def set_alert_message(self, case_id: int, message_id: int) -> None:
         await self._db.execute("UPDATE cases SET alert_message_id = ? WHERE id = ?",
                                (message_id, case_id))
+        self._changed(case_id)
 
     async def claim(self, case_id: int, staff_id: int, now: datetime) -> bool:
         """Only an open, unclaimed case can be claimed; True when this call claimed it."""
@@ -99,19 +123,24 @@ class CaseStore:
             "WHERE id = ? AND claimed_by IS NULL AND closed_at IS NULL",
             (to_db(now), staff_id, case_id),
         )
+        self._changed(case_id)
         return changed > 0
 
     async def take_over(self, case_id: int, staff_id: int, now: datetime) -> bool:
-        return await self._db.execute_rowcount(
+        changed = await self._db.execute_rowcount(
             "UPDATE cases SET claimed_at = ?, claimed_by = ?, next_alert_at = NULL "
             "WHERE id = ? AND closed_at IS NULL AND claimed_by IS NOT NULL",
-            (to_db(now), staff_id, case_id)) > 0
+            (to_db(now), staff_id, case_id))
+        self._changed(case_id)
+        return changed > 0
 
     async def unclaim(self, case_id: int) -> bool:
         """Back to the bot: the case stays open for the record, but nobody holds the chat."""
-        return await self._db.execute_rowcount(
+        changed = await self._db.execute_rowcount(
             "UPDATE cases SET claimed_at = NULL, claimed_by = NULL, next_alert_at = NULL "
-            "WHERE id = ? AND closed_at IS NULL AND claimed_by IS NOT NULL", (case_id,)) > 0
+            "WHERE id = ? AND closed_at IS NULL AND claimed_by IS NOT NULL", (case_id,))
+        self._changed(case_id)
+        return changed > 0
 
     async def close(self, case_id: int, now: datetime) -> bool:
         """Closed, and the phone number given for its call goes with it."""
@@ -120,6 +149,7 @@ class CaseStore:
                 "UPDATE cases SET closed_at = ?, next_alert_at = NULL "
                 "WHERE id = ? AND closed_at IS NULL RETURNING id", (to_db(now), case_id))
             await tx.execute("DELETE FROM call_phones WHERE case_id = ?", (case_id,))
+        self._changed(case_id)
         return bool(closed)
 
     # the phone number for a requested call ------------------------------------------
@@ -131,7 +161,10 @@ class CaseStore:
             "WHERE call_phones.phone IS NULL", (case_id, citizen_id, to_db(now)))
 
     async def phone_question(self, citizen_id: int) -> CallPhone | None:
-        """The newest open question for a number, on a case that is still open."""
+        """The newest open question for a number, on a case that is still open (none without
+        an open case: most citizens, known from the cache)."""
+        if not await self.open_for_citizen(citizen_id):
+            return None
         row = await self._db.fetch_one(
             "SELECT case_id, citizen_id, asked_at, phone, given_at FROM call_phones "
             "WHERE citizen_id = ? AND phone IS NULL "
@@ -176,6 +209,10 @@ class CaseStore:
             (to_db(now),),
         )
         return [_case(r) for r in rows]
+
+
+    def _changed(self, case_id: int) -> None:
+        self._cache.forget_aliased(OPEN_CASES, ("case", case_id))
 
 
 def _case(row: Row) -> Case:

@@ -11,6 +11,6 @@ __all__ = ["FEATURE", "Citizen", "CitizenStore", "Purpose"]
 
 FEATURE = Feature(
     name="citizens",
-    services={CitizenStore: lambda app: CitizenStore(app.db)},
+    services={CitizenStore: lambda app: CitizenStore(app.db, app.cache)},
     handlers=handlers_in("bot.features.citizens.handlers"),
 )

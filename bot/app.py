@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 
@@ -102,6 +103,10 @@ async def open_resources(application: App) -> None:
             asyncio.create_task(sender.run(), name="outbox"),
             asyncio.create_task(run_sweeps(sweeps, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
+    # What start-up built (libraries, texts, dialogs, lexicons, the model) lives as long as the
+    # process: kept out of the cyclic collector's full passes, which otherwise walk all of it
+    # and hold up replies for tens of milliseconds.
+    gc.freeze()
 
 
 def _sweeps(context: AppContext, changes: ChangeFeed,
@@ -118,6 +123,7 @@ def _sweeps(context: AppContext, changes: ChangeFeed,
 
 
 async def close_resources(application: App) -> None:
+    gc.unfreeze()
     tasks: list[asyncio.Task[None]] = application.bot_data.pop("tasks", [])
     for task in tasks:
         task.cancel()

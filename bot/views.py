@@ -11,7 +11,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
 from bot.engine.runner import Outcome
-from bot.engine.screen import Screen, render
+from bot.engine.screen import render
 from bot.i18n import Translator
 from bot.lean_bot import LeanBot
 from bot.outbox.model import Buttons, Message
@@ -27,16 +27,14 @@ def inline_markup(rows: Buttons) -> InlineKeyboardMarkup | None:
                                   for label, data in row] for row in rows])
 
 
-def keyboard(screen: Screen | None, _: Translator) -> InlineKeyboardMarkup | None:
-    return inline_markup(Message.from_screen(screen, _).buttons) if screen else None
-
-
-def compose(outcome: Outcome, _: Translator) -> str:
-    """The notice (if any) and the step in one message, so the chat stays calm."""
+def compose(outcome: Outcome, _: Translator) -> Message:
+    """The notice (if any) and the step in one message, so the chat stays calm; the step's
+    buttons under it."""
     parts = [render(outcome.notice, _)] if outcome.notice else []
-    if outcome.screen is not None:
-        parts.append(Message.from_screen(outcome.screen, _).text)
-    return "\n\n".join(p for p in parts if p)
+    step = Message.from_screen(outcome.screen, _) if outcome.screen is not None else None
+    if step is not None:
+        parts.append(step.text)
+    return Message("\n\n".join(p for p in parts if p), step.buttons if step else ())
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -52,7 +50,7 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 async def send_text(bot: LeanBot, chat_id: int, text: str,
-                    markup: InlineKeyboardMarkup | None = None, *,
+                    markup: InlineKeyboardMarkup | Buttons | None = None, *,
                     thread_id: int | None = None) -> None:
     chunks = split_text(text)
     for index, chunk in enumerate(chunks):
@@ -72,7 +70,8 @@ async def reply_here(bot: LeanBot, message: TelegramMessage, text: str,
 
 
 async def send_outcome(bot: LeanBot, chat_id: int, outcome: Outcome, _: Translator) -> None:
-    await send_text(bot, chat_id, compose(outcome, _), keyboard(outcome.screen, _))
+    message = compose(outcome, _)
+    await send_text(bot, chat_id, message.text, message.buttons)
 
 
 async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) -> None:
@@ -86,8 +85,9 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
     in_place = outcome.notice is None and not outcome.moved and outcome.screen is not None
     if in_place and message is not None:
         try:
-            await bot.edit_text(chat_id, message.message_id, compose(outcome, _),
-                                reply_markup=keyboard(outcome.screen, _))
+            shown = compose(outcome, _)
+            await bot.edit_text(chat_id, message.message_id, shown.text,
+                                reply_markup=shown.buttons)
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():

@@ -242,7 +242,6 @@ class OutboxSender:
 
     async def _send(self, item: OutboxItem, paid: bool = False) -> None:
         message = item.message
-        markup = inline_markup(message.buttons)
         bundle = [item]
         try:
             thread_id, reply_to = (await self._topics(message.topic_of)
@@ -267,19 +266,21 @@ class OutboxSender:
                     allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
                 sent_ids = [copied.message_id]
             elif message.media is not None:
-                sent = await self._send_media(item, markup, thread_id, reply_to, paid)
+                sent = await self._send_media(item, inline_markup(message.buttons), thread_id,
+                                              reply_to, paid)
                 sent_ids = [sent.message_id]
             elif message.document is not None:
                 sent = await self._bot.send_document(
                     item.chat_id, InputFile(message.document.text.encode("utf-8"),
                                             filename=message.document.filename),
-                    caption=message.text or None, reply_markup=markup,
+                    caption=message.text or None, reply_markup=inline_markup(message.buttons),
                     message_thread_id=thread_id, reply_to_message_id=reply_to,
                     allow_paid_broadcast=paid or None, rate_limit_args=OUTBOX)
                 sent_ids = [sent.message_id]
             else:
                 sent_ids = [await self._bot.send_text(
-                    item.chat_id, message.text, reply_markup=markup, message_thread_id=thread_id,
+                    item.chat_id, message.text, reply_markup=message.buttons,
+                    message_thread_id=thread_id,
                     reply_to_message_id=reply_to, allow_paid_broadcast=paid or None,
                     rate_limit_args=OUTBOX)]
         except _Unsendable as exc:

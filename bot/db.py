@@ -238,7 +238,11 @@ class Database:
         if self._last is not None and not self._last.done.done():
             await self.flush()
         async with self._lock:
-            return list(await self._trip(self._conn.execute_fetchall(sql, params)))
+            before = self._conn.total_changes
+            rows = list(await self._trip(self._conn.execute_fetchall(sql, params)))
+            if self._conn.total_changes != before:  # it wrote (DELETE ... RETURNING): a commit
+                self.stats.commits += 1
+            return rows
 
     # writes -----------------------------------------------------------------------------
     def write(self, sql: str, params: Params = (), *, undo: Undo | None = None) -> None:

@@ -10,12 +10,19 @@ from benchmarks.updates import FULL, REPLAY, VARIANTS, measure, parse_args, repo
 
 async def test_a_small_benchmark_run_passes_its_checks() -> None:
     lines: list[str] = []
-    runs = await measure(parse_args(["--updates", "60", "--chats", "6", "--repeat", "2",
-                                     "--warmup", "0"]), lines.append)
+    results = await measure(parse_args(["--updates", "60", "--chats", "6", "--repeat", "2",
+                                        "--warmup", "0", "--citizens", "500",
+                                        "--latency-seconds", "0.5", "--rate", "40"]),
+                            lines.append)
+    runs = results.runs
     assert set(runs) == set(VARIANTS) and all(len(r) == 2 for r in runs.values())
     assert [p for rs in runs.values() for r in rs for p in r.problems] == []
     assert runs[REPLAY][0].methods == runs[FULL][0].methods, "the replay repeats every call"
-    assert "checks passed" in report(runs)
+    assert len(results.latency) == 2 and all(r.updates == 20 for r in results.latency)
+    printed = report(results)
+    assert "checks passed" in printed
+    for figure in ("SQL trips per update", "commits per update", "p99 latency"):
+        assert figure in printed
 
 
 

@@ -9,8 +9,9 @@ and trips, with commits, are what the hot path paid for. So writes are grouped:
 * One writer task takes every queued unit and commits them in one transaction. aiosqlite runs
   one statement (or one `executemany`) per trip and has no public way to run a batch of
   different statements on its thread, so the writer makes the fewest trips it can: BEGIN,
-  then each run of consecutive statements with the same SQL as one `executemany` (the dialog
-  sessions of many chats saved together), then COMMIT. If any statement fails, the
+  then the same SQL of many units as one `executemany` (the dialog sessions of many chats
+  saved together; a write says whose rows it touches, its `scope`, so it can be moved past
+  other citizens' writes but never past its own), then COMMIT. If any statement fails, the
   transaction is rolled back and the group is done again unit by unit, a SAVEPOINT each, so a
   unit that fails is rolled back alone (its `undo` callbacks run, its task is told at its next
   `flush()`) and the others commit.
@@ -33,7 +34,15 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import resources
@@ -81,6 +90,7 @@ class _Statement:
     sql: str
     params: Any
     many: bool = False
+    scope: Hashable | None = None
     returning: bool = False
     lastrowid: int = 0
     rowcount: int = 0
@@ -245,17 +255,23 @@ class Database:
             return rows
 
     # writes -----------------------------------------------------------------------------
-    def write(self, sql: str, params: Params = (), *, undo: Undo | None = None) -> None:
-        """Queue a statement whose result nobody needs; committed with the next group."""
+    def write(self, sql: str, params: Params = (), *, undo: Undo | None = None,
+              scope: Hashable | None = None) -> None:
+        """Queue a statement whose result nobody needs; committed with the next group.
+
+        `scope` names whose rows alone it touches (a citizen's number): the writer may then
+        run it together with the same statement of other scopes queued earlier in the group,
+        past statements of other scopes (never past one of its own scope or one without)."""
         unit = self._open_unit()
-        unit.statements.append(_Statement(sql, params))
+        unit.statements.append(_Statement(sql, params, scope=scope))
         if undo is not None:
             unit.undo.append(undo)
 
-    def write_many(self, sql: str, rows: Iterable[Params], *, undo: Undo | None = None) -> None:
+    def write_many(self, sql: str, rows: Iterable[Params], *, undo: Undo | None = None,
+                   scope: Hashable | None = None) -> None:
         """`write` for many parameter sets of one statement (one unit of work)."""
         unit = self._open_unit()
-        unit.statements.append(_Statement(sql, list(rows), many=True))
+        unit.statements.append(_Statement(sql, list(rows), many=True, scope=scope))
         if undo is not None:
             unit.undo.append(undo)
 
@@ -376,11 +392,11 @@ class Database:
                     unit.done.set_result(None)
 
     async def _run_together(self, units: list[_Unit]) -> bool:
-        """The fast path: consecutive statements with the same SQL whose results nobody reads
-        go as one executemany, one trip. False if any statement failed (the transaction then
-        holds part of the group and must be rolled back)."""
+        """The fast path: the same SQL of many units, whose results nobody reads, goes as one
+        executemany, one trip (`_batches`). False if any statement failed (the transaction
+        then holds part of the group and must be rolled back)."""
         try:
-            for run in _runs(units):
+            for run in _batches(units):
                 if len(run) == 1:
                     await self._run(run[0])
                 else:
@@ -462,21 +478,37 @@ class Transaction:
         return list(await db._trip(db._conn.execute_fetchall(sql, params)))
 
 
-def _runs(units: list[_Unit]) -> Iterator[list[_Statement]]:
-    """The group's statements in order, consecutive ones of the same SQL together; an awaited
-    unit's statement (its caller reads what it returns) goes alone."""
-    run: list[_Statement] = []
+def _batches(units: list[_Unit]) -> list[list[_Statement]]:
+    """The group's statements as batches run in order, each of one SQL (one executemany).
+
+    A statement joins the newest batch of its SQL when that moves it past no statement of its
+    own scope and none without a scope, so each scope's statements keep their order and a
+    statement without a scope stays where it was queued. An awaited unit's statement goes
+    alone (its caller reads what it returns) and counts as one without a scope."""
+    batches: list[list[_Statement]] = []
+    newest: dict[str, int] = {}  # SQL -> its newest batch that may be joined
+    last_of: dict[Hashable, int] = {}  # scope -> the batch of its latest statement
+    fence = -1  # the batch of the latest statement without a scope
     for unit in units:
         for statement in unit.statements:
-            if run and (unit.sealed or run[0].sql != statement.sql):
-                yield run
-                run = []
-            if unit.sealed:
-                yield [statement]
+            scope = None if unit.sealed else statement.scope
+            index = -1 if unit.sealed else newest.get(statement.sql, -1)
+            if scope is None:
+                joins = index >= 0 and index == len(batches) - 1
             else:
-                run.append(statement)
-    if run:
-        yield run
+                joins = index >= 0 and index >= fence and index >= last_of.get(scope, -1)
+            if joins:
+                batches[index].append(statement)
+            else:
+                batches.append([statement])
+                index = len(batches) - 1
+            if not unit.sealed:
+                newest[statement.sql] = index
+            if scope is None:
+                fence = index
+            else:
+                last_of[scope] = index
+    return batches
 
 
 @contextmanager

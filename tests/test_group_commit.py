@@ -61,6 +61,27 @@ async def test_the_same_statement_of_many_updates_is_one_trip_and_one_bad_row_fa
     assert db.stats.trips - trips == 3, "BEGIN, one executemany, COMMIT"
 
 
+async def test_the_same_write_of_many_citizens_is_batched_past_others_but_not_past_its_own(
+        db: Database) -> None:
+    """Each update writes its name, then its step: the writer runs every name in one trip and
+    every step in one, yet one citizen's writes (its scope) keep their order."""
+    db.write("CREATE TABLE steps (who TEXT PRIMARY KEY, step TEXT)")
+    await db.flush()
+    trips = db.stats.trips
+
+    async def update(n: int) -> None:
+        db.write("INSERT INTO notes (who) VALUES (?)", (f"citizen {n}",), scope=n)
+        db.write("INSERT INTO steps (who, step) VALUES (?, 'one') ON CONFLICT (who) DO UPDATE "
+                 "SET step = excluded.step", (f"citizen {n}",), scope=n)
+        db.write("UPDATE steps SET step = 'two' WHERE who = ?", (f"citizen {n}",), scope=n)
+        await db.flush()
+
+    await asyncio.gather(*(update(n) for n in range(30)))
+    assert db.stats.trips - trips == 5, "BEGIN, three executemany, COMMIT"
+    steps = {r["step"] for r in await db.fetch_all("SELECT step FROM steps")}
+    assert steps == {"two"}, "a citizen's update ran before its insert"
+
+
 async def test_a_failing_unit_is_rolled_back_alone_and_its_task_is_told(db: Database) -> None:
     db.write("INSERT INTO notes (who) VALUES ('taken')")
     await db.flush()

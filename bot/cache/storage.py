@@ -15,7 +15,7 @@ class ChangeStore:
     def note(self, citizen_id: int | None, now: datetime) -> None:
         """Queued with the change it is about, so both commit or neither."""
         self._db.write("INSERT INTO citizen_changes (citizen_id, changed_at) VALUES (?, ?)",
-                       (citizen_id, to_db(now)))
+                       (citizen_id, to_db(now)), scope=citizen_id)
 
     async def since_last(self) -> list[tuple[int, int | None]]:
         """(note id, citizen id or None) of every note not yet purged, oldest first."""

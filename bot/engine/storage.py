@@ -74,7 +74,7 @@ class SessionStore:
             "updated_at = excluded.updated_at, timeout_at = excluded.timeout_at",
             (citizen_id, session.dialog, session.state, data, to_db(now),
              to_db(session.timeout_at) if session.timeout_at else None),
-            undo=lambda: self._cache.forget(SESSION, citizen_id),
+            undo=lambda: self._cache.forget(SESSION, citizen_id), scope=citizen_id,
         )
         timeout = from_db(to_db(session.timeout_at)) if session.timeout_at else None  # as stored
         self._cache.put(SESSION, citizen_id, _Stored(session.dialog, session.state, data, timeout))

@@ -21,6 +21,7 @@ class TimerStore:
             "INSERT INTO timers (key, kind, citizen_id, due_at, data) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, data = excluded.data",
             (key, kind, citizen_id, to_db(due_at), json.dumps(data)),
+            scope=citizen_id,  # a timer's key names its citizen; None: kept in place
         )
 
     async def get(self, key: str) -> Timer | None:

@@ -43,6 +43,7 @@ class CheckinStore:
             "ended = excluded.ended",
             (status.citizen_id, status.next_slot, status.unanswered, int(status.pause_asked),
              to_db(status.paused_until) if status.paused_until else None, status.ended),
+            scope=status.citizen_id,
         )
 
     async def record_answer(self, citizen_id: int, question: str, answer: str,

@@ -80,7 +80,8 @@ class CitizenStore:
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         for name, value in fields.items():  # one unit of work: all or none
-            self._db.write(_UPDATES[name], (value, citizen_id), undo=self._undo(citizen_id))
+            self._db.write(_UPDATES[name], (value, citizen_id), undo=self._undo(citizen_id),
+                           scope=citizen_id)
         changes = dict(fields)
         if "preferred_time" in changes:
             wish = changes.pop("preferred_time")
@@ -91,7 +92,7 @@ class CitizenStore:
 
     async def set_invite_label(self, citizen_id: int, label: str) -> None:
         self._db.write("UPDATE citizens SET invite_label = ? WHERE id = ?", (label, citizen_id),
-                       undo=self._undo(citizen_id))
+                       undo=self._undo(citizen_id), scope=citizen_id)
         self._cache.update(CITIZEN, citizen_id, lambda c: replace(c, invite_label=label))
 
     async def set_blocked(self, telegram_user_id: int, blocked_at: datetime | None) -> bool:
@@ -117,7 +118,7 @@ class CitizenStore:
         """Erase the citizen; consent history and dialog state go with them (ON DELETE CASCADE),
         and so does everything the cache held about them."""
         self._db.write("DELETE FROM citizens WHERE id = ?", (citizen_id,),
-                       undo=self._undo(citizen_id))
+                       undo=self._undo(citizen_id), scope=citizen_id)
         self._cache.erase(citizen_id)
 
     async def record_consents(self, citizen_id: int, choices: dict[Purpose, bool],
@@ -126,7 +127,7 @@ class CitizenStore:
             "INSERT INTO consent_events (citizen_id, purpose, granted, text_version, "
             "recorded_at) VALUES (?, ?, ?, ?, ?)",
             [(citizen_id, p.value, int(g), text_version, to_db(now)) for p, g in choices.items()],
-            undo=self._undo(citizen_id),
+            undo=self._undo(citizen_id), scope=citizen_id,
         )
         recorded = {p: ConsentRecord(p, g, text_version, from_db(to_db(now)))
                     for p, g in choices.items()}

@@ -81,6 +81,12 @@ class Demand:
     club_id: int
 
 
+_PLACES = ("SELECT club_id FROM club_members WHERE citizen_id = ? AND left_at IS NULL "
+           "UNION SELECT club_id FROM club_waitlist WHERE citizen_id = ? "
+           "UNION SELECT club_id FROM club_seat_offers WHERE citizen_id = ? AND status = 'open'")
+"""The clubs a citizen has a seat, a place on the waitlist or an open offer in."""
+
+
 class ClubStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -224,13 +230,16 @@ class ClubStore:
             return await _leave(tx, club_id, citizen_id, reason, now)
 
     async def leave_all(self, citizen_id: int, reason: str, now: datetime) -> list[int]:
-        """Off every club (/stop, blocked, erased); the clubs where a seat came free."""
+        """Off every club (/stop, blocked, erased); the clubs where a seat came free.
+
+        Most citizens are in no club: a plain read finds that, without a write transaction
+        (which would end the group commit of every update in flight, bot/db.py). A seat
+        offered meanwhile is taken back by the next sweep (`gone`)."""
+        places = (citizen_id, citizen_id, citizen_id)
+        if not await self._db.fetch_all(_PLACES, places):
+            return []
         async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT club_id FROM club_members WHERE citizen_id = ? AND left_at IS NULL "
-                "UNION SELECT club_id FROM club_waitlist WHERE citizen_id = ? "
-                "UNION SELECT club_id FROM club_seat_offers WHERE citizen_id = ? "
-                "AND status = 'open'", (citizen_id, citizen_id, citizen_id))
+            rows = await tx.fetch_all(_PLACES, places)
             return [r["club_id"] for r in rows
                     if await _leave(tx, r["club_id"], citizen_id, reason, now)]
 

@@ -102,6 +102,9 @@ class Settings:
     club_waitlist_alert: int = 8  # CLUB_WAITLIST_ALERT: waiting for a kind of club -> coordinators
     send_rate: int = 25  # messages/s for everything the bot sends (bot/outbox/budget.py)
     broadcast_paid: bool = False  # broadcasts with allow_paid_broadcast: up to 1000/s, in Stars
+    draft_max_mb: int = 10  # DRAFT_MAX_MB: the largest draft file taken (Telegram: ≤ 20 MB)
+    draft_answer_days: int = 3  # DRAFT_ANSWER_DAYS: working days promised for feedback
+    draft_retention: timedelta = timedelta(days=30)  # DRAFT_RETENTION_DAYS after the feedback
 
     @property
     def console_mode(self) -> bool:
@@ -141,6 +144,10 @@ class Settings:
         if token and staff_chat_id is None and not get.bool("ALLOW_NO_STAFF_CHAT", False):
             raise ConfigError("STAFF_CHAT_ID: required with BOT_TOKEN, or urgent messages reach "
                               "nobody (ALLOW_NO_STAFF_CHAT=1 only for a trial without staff)")
+        draft_max_mb = get.positive_int("DRAFT_MAX_MB", 10)
+        if draft_max_mb > 20:
+            raise ConfigError("DRAFT_MAX_MB: at most 20 (Telegram lets a bot download files of "
+                              "up to 20 MB)")
         return cls(
             checkin_schedule=get.schedule("CHECKIN_SCHEDULE"),
             quiet_hours=get.quiet_hours("QUIET_HOURS"),
@@ -172,6 +179,9 @@ class Settings:
             club_waitlist_alert=get.positive_int("CLUB_WAITLIST_ALERT", 8),
             send_rate=get.positive_int("SEND_RATE", 25),
             broadcast_paid=get.bool("BROADCAST_PAID", False),
+            draft_max_mb=draft_max_mb,
+            draft_answer_days=get.positive_int("DRAFT_ANSWER_DAYS", 3),
+            draft_retention=timedelta(days=get.positive_int("DRAFT_RETENTION_DAYS", 30)),
         )
 
 

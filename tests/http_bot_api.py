@@ -231,7 +231,7 @@ def _decode_params(content_type: str,
                    body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Telegram accepts JSON, url-encoded forms and multipart forms alike. Returns the
     parameters and the uploaded files' bytes by field name (a file field's parameter is
-    {"filename", "size"})."""
+    {"filename", "size", "mime_type"})."""
     mime = content_type.split(";", 1)[0].strip().lower()
     if not body:
         return {}, {}
@@ -256,7 +256,8 @@ def _decode_params(content_type: str,
             payload = part.get_payload(decode=True)
             assert isinstance(payload, bytes)
             if part.get_filename() is not None:
-                params[name] = {"filename": part.get_filename(), "size": len(payload)}
+                params[name] = {"filename": part.get_filename(), "size": len(payload),
+                                "mime_type": part.get_content_type()}
                 files[name] = payload
             else:
                 params[name] = _decode_value(name, payload.decode("utf-8"))

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.clock import Clock
-from bot.events import CITIZEN_BLOCKED
+from bot.events import CITIZEN_BLOCKED, Emit
 from bot.features.citizens import CitizenStore
 from bot.outbox.budget import PAID_PER_SECOND, Lane
 from bot.outbox.limiter import OUTBOX, budget_of, retry_seconds
@@ -43,7 +43,6 @@ PAID_KIND = "broadcast"  # rows of this kind go with allow_paid_broadcast when B
 
 SentHook = Callable[[OutboxItem, int], Awaitable[None]]
 TopicResolver = Callable[[int], Awaitable[tuple[int | None, int | None]]]
-Emit = Callable[..., Awaitable[None]]
 Until = Callable[[datetime], datetime]
 """now -> the first moment a row may go (now itself when it may go now)."""
 

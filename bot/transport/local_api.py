@@ -66,6 +66,7 @@ class LocalBotApi(BaseRequest):
     _thread_ids: count[int] = field(default_factory=lambda: count(100))
     _file_ids: count[int] = field(default_factory=lambda: count(1))
     _clock: count[int] = field(default_factory=lambda: count(1_764_000_000))
+    _downloads: dict[str, bytes] = field(default_factory=dict)
 
     # BaseRequest -------------------------------------------------------------
     async def initialize(self) -> None:
@@ -83,6 +84,9 @@ class LocalBotApi(BaseRequest):
                          connect_timeout: object = None,
                          pool_timeout: object = None) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if method == "GET":  # a file download (File.download_*): the path getFile gave
+            content = self._downloads.get(api_method)
+            return (200, content) if content is not None else (404, b"Not Found")
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
         if request_data is not None:
@@ -113,6 +117,11 @@ class LocalBotApi(BaseRequest):
         if self.on_call is not None:
             self.on_call(call, result)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def serve_file(self, file_id: str, content: bytes) -> None:
+        """A file a user sent: getFile answers for `file_id`, and its download gives these
+        bytes (like Telegram, getFile's file_size is the size of the bytes)."""
+        self._downloads[file_id] = content
 
     # fault injection ---------------------------------------------------------
     def fail(self, fault: Fault) -> None:
@@ -175,6 +184,12 @@ class LocalBotApi(BaseRequest):
             if "inline_message_id" in p:
                 return True
             return self._message(int(p["chat_id"]), p, message_id=int(p["message_id"]))
+        if call.method == "getFile":
+            file_id = str(p["file_id"])
+            if file_id not in self._downloads:
+                return None
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                    "file_size": len(self._downloads[file_id]), "file_path": f"files/{file_id}"}
         if call.method == "createForumTopic":
             return {"message_thread_id": next(self._thread_ids), "name": p["name"],
                     "icon_color": 7322096}

@@ -15,6 +15,7 @@ SUPPORTED_LOCALES = ("da", "en")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+_HOST_PORT_RE = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _HOURS_RE = re.compile(r"^(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -105,6 +106,7 @@ class Settings:
     draft_max_mb: int = 10  # DRAFT_MAX_MB: the largest draft file taken (Telegram: ≤ 20 MB)
     draft_answer_days: int = 3  # DRAFT_ANSWER_DAYS: working days promised for feedback
     draft_retention: timedelta = timedelta(days=30)  # DRAFT_RETENTION_DAYS after the feedback
+    clamd_socket: str | None = None  # CLAMD_SOCKET: clamd's unix socket or host:port; None: no scan
 
     @property
     def console_mode(self) -> bool:
@@ -148,6 +150,10 @@ class Settings:
         if draft_max_mb > 20:
             raise ConfigError("DRAFT_MAX_MB: at most 20 (Telegram lets a bot download files of "
                               "up to 20 MB)")
+        clamd_socket = get.str("CLAMD_SOCKET")
+        if clamd_socket and "/" not in clamd_socket and not _HOST_PORT_RE.match(clamd_socket):
+            raise ConfigError("CLAMD_SOCKET: a unix socket path (/run/clamav/clamd.ctl) or "
+                              "host:port (127.0.0.1:3310)")
         return cls(
             checkin_schedule=get.schedule("CHECKIN_SCHEDULE"),
             quiet_hours=get.quiet_hours("QUIET_HOURS"),
@@ -182,6 +188,7 @@ class Settings:
             draft_max_mb=draft_max_mb,
             draft_answer_days=get.positive_int("DRAFT_ANSWER_DAYS", 3),
             draft_retention=timedelta(days=get.positive_int("DRAFT_RETENTION_DAYS", 30)),
+            clamd_socket=clamd_socket,
         )
 
 

@@ -98,10 +98,10 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
             await query.edit_message_text(compose(outcome, _),
                                           reply_markup=keyboard(outcome.screen, _))
             return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
+        except TelegramError as exc:  # a network error too: the toggle is kept, so show it
+            if isinstance(exc, BadRequest) and "not modified" in str(exc).lower():
                 return
-            log.info("could not edit message in place (%s); sending anew", exc.message)
+            log.info("could not edit message in place (%s); sending anew", type(exc).__name__)
     elif message is not None:
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)

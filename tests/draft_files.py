@@ -1,5 +1,6 @@
 """Small draft files made in the tests (no binaries from outside): a PDF with a line of text,
-an encrypted PDF, DOCX, a DOCX with macros, ODT, a JPEG's first bytes and a zip bomb."""
+an encrypted PDF, DOCX, a DOCX with macros, ODT, a JPEG's first bytes, a PNG and a zip
+bomb."""
 
 from __future__ import annotations
 
@@ -62,24 +63,45 @@ def docm(text: str) -> bytes:
 
 
 def odt(*paragraphs: str) -> bytes:
-    body = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:text>{body}</office:text></office:body>"
-        "</office:document-content>")
+    """An OpenDocument text as odfpy writes it (mimetype first, manifest, styles, content)."""
+    from odf import text
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    for paragraph in paragraphs:
+        document.text.addElement(text.P(text=paragraph))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def odt_with_heading_and_list(heading: str, item: str, closing: str) -> bytes:
+    from odf import text
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    document.text.addElement(text.H(outlinelevel=1, text=heading))
+    listing = text.List()
+    entry = text.ListItem()
+    entry.addElement(text.P(text=item))
+    listing.addElement(entry)
+    document.text.addElement(listing)
+    document.text.addElement(text.P(text=closing))
+    buffer = io.BytesIO()
+    document.write(buffer)
     return buffer.getvalue()
 
 
 def jpeg() -> bytes:
     """The start of a JPEG: what tells the type (a scan sent as a file)."""
     return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200)
+
+
+def png(width: int = 4, height: int = 3) -> bytes:
+    """A real (white) PNG: a scan of a page sent as a file."""
+    from bot.features.drafts.extract import png as encode
+
+    return encode(width, height, width * 3, b"\xff" * (width * height * 3))
 
 
 def zip_bomb() -> bytes:

@@ -297,8 +297,15 @@ async def test_take_shows_the_draft_in_the_topic_and_send_feedback_delivers_it(
     assert "What they would like feedback on: Does the letter show my experience?" in texts
     assert "The job ad: https://job.example/123" in texts
     assert "I am a motivated welder." in texts
-    [document] = bot.api.sent(STAFF_CHAT, method="sendDocument")
-    assert document.params["document"] == "doc-1"  # by file_id: no upload
+    assert "Virus check: not done – no virus scanner is set up (CLAMD_SOCKET)." in texts
+    [original] = bot.api.sent(STAFF_CHAT, method="copyMessage")  # the citizen's own message
+    draft = await service(bot).store.get(1)
+    assert draft is not None
+    assert (original.params["from_chat_id"], original.params["message_id"]) == (
+        CITIZEN, draft.files[0].message_id)
+    assert original.params["message_thread_id"] == thread
+    assert bot.api.sent(STAFF_CHAT, method="sendDocument") == []  # nothing uploaded
+    assert bot.api.sent(STAFF_CHAT, method="sendPhoto") == []  # a DOCX has no page picture
     send_button = bot.api.last_keyboard(STAFF_CHAT)[0][0]
     assert send_button == {"text": "Send feedback", "callback_data": "draft|send|1"}
 

@@ -33,16 +33,16 @@ from bot.staff_dialogs.handlers import add_dialog
 from bot.views import answer_press, inline_markup, reply_here, send_text
 
 log = logging.getLogger(__name__)
-CITIZEN = r"^club\|(join|consent|noconsent|leave|cantcome|keep)\|\d+$"
-OFFER = r"^club\|offer\|\d+\|(yes|no)$"
+CITIZEN = r"^club\|(join|consent|noconsent|leave|cantcome|keep)\|\d{1,18}$"
+OFFER = r"^club\|offer\|\d{1,18}\|(yes|no)$"
 LIST = r"^club\|list$"
 FROM_DIALOG = (r"^(onboarding\|menu\|clubs|" + EVALUATION_DIALOG
                + r"\|thanks\|(clubs|feedback))$")
 """/menu's "Job clubs" (dialogs/onboarding.toml), and the evaluation's thanks
 (dialogs/club_evaluation.toml)."""
-ATTENDANCE = r"^clubatt\|\d+\|\d+\|[01]$"
-OPEN_CASE = r"^clubcase\|\d+\|\d+$"
-LIKE = r"^clublike\|\d+$"
+ATTENDANCE = r"^clubatt\|\d{1,18}\|\d{1,18}\|[01]$"
+OPEN_CASE = r"^clubcase\|\d{1,18}\|\d{1,18}$"
+LIKE = r"^clublike\|\d{1,18}$"
 
 
 async def my_clubs(update: Update, context: BotContext) -> None:

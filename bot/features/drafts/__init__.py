@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from bot.feature import Command, Feature, handlers_in, load_named_dialog
 from bot.features.citizens import CitizenStore
 from bot.features.drafts import wording
-from bot.features.drafts.reading import TELEGRAM_DOWNLOAD_LIMIT
-from bot.features.drafts.service import DIALOG, DraftService, Limits
+from bot.features.drafts.reading import TELEGRAM_DOWNLOAD_LIMIT, load_sniffer
+from bot.features.drafts.service import DIALOG, PREVIEW_KIND, DraftService, Limits
 from bot.features.drafts.storage import DraftStore
+from bot.features.drafts.virus import Clamd
 from bot.features.staff import StaffService
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ def _service(app: AppContext) -> DraftService:
     return DraftService(
         load_named_dialog(DIALOG), app.sessions, DraftStore(app.db), app.get(CitizenStore),
         app.get(StaffService), app.outbox, app.texts, app.clock, settings.timezone, limits,
-        settings.staff_chat_id, settings.onduty_mention)
+        settings.staff_chat_id, settings.onduty_mention, load_sniffer(),
+        Clamd(settings.clamd_socket) if settings.clamd_socket else None)
 
 
 FEATURE = Feature(
@@ -41,5 +43,7 @@ FEATURE = Feature(
     sweeps={"draft timeouts": lambda app: app.get(DraftService).runner.expire_due,
             "drafts not taken in time": lambda app: app.get(DraftService).reannounce_overdue,
             "draft retention": lambda app: app.get(DraftService).purge_expired},
+    on_sent={PREVIEW_KIND: lambda app: app.get(DraftService).preview_sent},
     my_data=lambda app: app.get(DraftService).stored_data,
+    erasure=lambda app: app.get(DraftService).before_erasure,
 )

@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 FROM_MENU = r"^onboarding\|menu\|feedback$"
 """The menu's "Feedback on an application or CV" (dialogs/onboarding.toml)."""
-TAKE = r"^draft\|take\|\d+$"
-SEND = r"^draft\|send\|\d+$"
+TAKE = r"^draft\|take\|\d{1,18}$"
+SEND = r"^draft\|send\|\d{1,18}$"
 
 
 async def feedback(update: Update, context: BotContext) -> None:
@@ -69,11 +69,12 @@ async def draft_file(update: Update, context: BotContext) -> None:
     if message.photo:
         largest = message.photo[-1]
         outcome = await service.photo(citizen.id, FileRef(
-            MediaKind.PHOTO.value, largest.file_id, largest.file_unique_id, largest.file_size))
+            MediaKind.PHOTO.value, largest.file_id, largest.file_unique_id, message.chat.id,
+            message.message_id, largest.file_size))
     elif message.document is not None:
         document = message.document
         file = FileRef(MediaKind.DOCUMENT.value, document.file_id, document.file_unique_id,
-                       document.file_size)
+                       message.chat.id, message.message_id, document.file_size)
         problem = service.size_problem(document.file_size)
         if problem is not None:
             outcome = await service.refused(citizen.id, problem)

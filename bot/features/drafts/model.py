@@ -30,24 +30,36 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A file Telegram keeps for us: sent on to the consultant by its file_id, never stored."""
+    """A file Telegram keeps for us, never stored: the consultant sees the citizen's message
+    itself (copyMessage from chat_id, message_id)."""
 
     kind: str
     """photo | document (bot/outbox/model.py MediaKind)."""
     file_id: str
     unique_id: str
+    """Telegram's file_unique_id: the same file sent twice has the same."""
+    chat_id: int
+    message_id: int
+    """The citizen's message that carried the file."""
     size: int | None = None
     type: str | None = None
     """What its bytes are: pdf | docx | odt | image (a photo: None)."""
+    scanned: bool | None = None
+    """A file the bot fetched: True when clamd found it clean, False when no scanner is set
+    up (CLAMD_SOCKET); None for a photo (Telegram's own re-encoded JPEG, never fetched)."""
+    preview: int | None = None
+    """Page 1 of a PDF as a PNG: its upload_id (Outbox.add_file), released once sent."""
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "file_id": self.file_id, "unique_id": self.unique_id,
-                "size": self.size, "type": self.type}
+                "chat_id": self.chat_id, "message_id": self.message_id, "size": self.size,
+                "type": self.type, "scanned": self.scanned, "preview": self.preview}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> FileRef:
         return cls(str(raw["kind"]), str(raw["file_id"]), str(raw["unique_id"]),
-                   raw.get("size"), raw.get("type"))
+                   int(raw["chat_id"]), int(raw["message_id"]), raw.get("size"),
+                   raw.get("type"), raw.get("scanned"), raw.get("preview"))
 
 
 @dataclass(frozen=True, slots=True)

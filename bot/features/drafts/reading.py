@@ -1,15 +1,20 @@
-"""What a file sent as a draft is, judged by its bytes and never by its name, and its text for
-the consultant's preview, read in a child process with a time and a memory limit (PDF and
-Office parsers have had endless-loop and decompression-bomb bugs). No Telegram here."""
+"""What a file sent as a draft is, judged by its bytes and never by its name (libmagic, and a
+look inside: a DOCX zip must hold word/document.xml), and its text and page 1 for the
+consultant's preview, read in a child process with a time and a memory limit (PDF and Office
+parsers have had endless-loop and decompression-bomb bugs). No Telegram here."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import io
 import json
 import logging
 import sys
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.i18n import N_, Refusal
@@ -37,6 +42,9 @@ PACKED = N_("This file unpacks to far more than a letter or a CV would, so we do
             "Please send it as a PDF, or paste the text here.")
 _ODT = b"application/vnd.oasis.opendocument.text"
 
+Sniff = Callable[[bytes], str]
+"""The MIME type libmagic reads from a file's bytes."""
+
 
 class FileType(StrEnum):
     PDF = "pdf"
@@ -46,9 +54,63 @@ class FileType(StrEnum):
     """A JPEG or PNG sent as a file: taken as a photo of a page."""
 
 
-def detect(content: bytes) -> FileType:
-    """The type by content: %PDF, a JPEG or PNG, or a zip holding a Word document
-    (word/document.xml) or an OpenDocument text (its mimetype entry). Refusal otherwise."""
+_ZIP = "application/zip"
+AGREES = {
+    FileType.PDF: frozenset({"application/pdf"}),
+    FileType.IMAGE: frozenset({"image/jpeg", "image/png"}),
+    FileType.DOCX: frozenset({
+        _ZIP, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-word.document.macroEnabled.12"}),
+    FileType.ODT: frozenset({_ZIP, "application/vnd.oasis.opendocument.text"}),
+}
+"""What libmagic may call each type the structural check found (a DOCX or ODT whose first
+entries libmagic does not know is a zip to it; the look inside decides)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the child process read from a document for the consultant."""
+
+    text: str | None
+    """None: nothing readable in time (the file goes to the consultant all the same)."""
+    preview: bytes | None = None
+    """Page 1 of a PDF as a PNG; None for other types, or a page PDFium could not draw."""
+
+
+def load_sniffer() -> Sniff | None:
+    """libmagic's MIME check, once at start; None (with one warning) when libmagic cannot be
+    loaded: then the structural checks alone decide, which still refuse anything that is not
+    a PDF, DOCX, ODT, JPEG or PNG."""
+    try:
+        import magic
+    except (ImportError, OSError) as exc:
+        log.warning("drafts: libmagic cannot be loaded (%s); file types are checked by their "
+                    "structure only", type(exc).__name__)
+        return None
+    try:
+        checker = magic.Magic(mime=True)
+    except magic.MagicException as exc:
+        log.warning("drafts: libmagic cannot be opened (%s); file types are checked by their "
+                    "structure only", type(exc).__name__)
+        return None
+    return checker.from_buffer
+
+
+def detect(content: bytes, sniff: Sniff | None = None) -> FileType:
+    """The type by content: the structure says what it is, and libmagic (`sniff`) must agree
+    (AGREES). Refusal otherwise."""
+    kind = _structure(content)
+    if sniff is not None:
+        mime = sniff(content)
+        if mime not in AGREES[kind]:
+            log.info("draft file: libmagic says %s, its structure %s; refused", mime, kind.value)
+            raise Refusal(NOT_ALLOWED)
+    return kind
+
+
+def _structure(content: bytes) -> FileType:
+    """%PDF, a JPEG or PNG, or a zip holding a Word document (word/document.xml) or an
+    OpenDocument text (its mimetype entry). Refusal otherwise."""
     if content.startswith(b"%PDF-"):
         return FileType.PDF
     if content.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
@@ -75,11 +137,12 @@ def detect(content: bytes) -> FileType:
     raise Refusal(NOT_ALLOWED)
 
 
-async def read_text(kind: FileType, content: bytes, seconds: float = READ_SECONDS) -> str | None:
-    """The document's text, or None when it cannot be read in time (it goes to the consultant
-    as a file all the same). Refusal for an encrypted PDF."""
+async def read(kind: FileType, content: bytes, seconds: float = READ_SECONDS) -> Reading:
+    """The document's text and (a PDF's) page 1 as a PNG, or nothing when it cannot be read
+    in time (it goes to the consultant as a file all the same). Refusal for an encrypted
+    PDF."""
     if kind is FileType.IMAGE:
-        return None
+        return Reading(None)
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.features.drafts.extract", kind.value,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -92,16 +155,27 @@ async def read_text(kind: FileType, content: bytes, seconds: float = READ_SECOND
         await child.wait()
         log.info("draft text: reading a %s took longer than %.0f s; sent as a file only",
                  kind.value, seconds)
-        return None
+        return Reading(None)
     try:
         answer = json.loads(out or b"{}")
     except ValueError:
         answer = {}
     if answer.get("encrypted"):
         raise Refusal(ENCRYPTED)
+    preview = _png(answer.get("preview"))
     text = answer.get("text")
     if not isinstance(text, str):
         log.info("draft text: a %s could not be read (exit %s); sent as a file only",
                  kind.value, child.returncode)
+        return Reading(None, preview)
+    return Reading(text.strip()[:MAX_PREVIEW] or None, preview)
+
+
+def _png(raw: object) -> bytes | None:
+    if not isinstance(raw, str):
         return None
-    return text.strip()[:MAX_PREVIEW] or None
+    try:
+        picture = base64.b64decode(raw, validate=True)
+    except binascii.Error:
+        return None
+    return picture if picture.startswith(b"\x89PNG\r\n\x1a\n") else None

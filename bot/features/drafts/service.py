@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,15 +22,16 @@ from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.features.citizens.consent_version import consent_text_version
 from bot.features.drafts import wording as w
 from bot.features.drafts.model import Draft, FileRef, Form, Kind, NewDraft, Status
-from bot.features.drafts.reading import FileType, detect, read_text
+from bot.features.drafts.reading import FileType, Sniff, detect, read
 from bot.features.drafts.storage import DraftStore
+from bot.features.drafts.virus import Clamd, Verdict
 from bot.features.drafts.workdays import add_working_days, working_days_until
 from bot.features.staff import StaffService
 from bot.features.staff.service import CASEWORK
 from bot.i18n import Refusal, Texts, Translator
 from bot.local_time import LocalTimeError, parse_day
 from bot.outbox import Outbox, Priority
-from bot.outbox.model import Media, MediaKind, Message
+from bot.outbox.model import Media, MediaKind, Message, OutboxItem
 
 log = logging.getLogger(__name__)
 DIALOG = "draft"
@@ -41,6 +42,10 @@ MAX_PHOTOS = 20
 PREVIEW_CHARS = 3000
 DIFF_CHARS = 3000
 AD_CHARS = 1500
+TEXT_LIMIT = 4096
+"""Telegram's longest message text."""
+PREVIEW_KIND = "draft_preview"
+"""The outbox kind of page 1's PNG in the topic: once sent, its stored bytes are released."""
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
 
 
@@ -66,7 +71,8 @@ class DraftService:
     def __init__(self, spec: DialogSpec, sessions: SessionStore, store: DraftStore,
                  citizens: CitizenStore, staff: StaffService, outbox: Outbox, texts: Texts,
                  clock: Clock, zone: ZoneInfo, limits: Limits, staff_chat_id: int | None,
-                 mention: str = "") -> None:
+                 mention: str = "", sniff: Sniff | None = None,
+                 scanner: Clamd | None = None) -> None:
         self.spec = spec
         self.store = store
         self._sessions = sessions
@@ -79,6 +85,8 @@ class DraftService:
         self.limits = limits
         self._staff_chat = staff_chat_id
         self._mention = mention
+        self._sniff = sniff
+        self._scanner = scanner
         self.runner = DialogRunner(spec, self._binding(), sessions, clock,
                                    texts.translated_everywhere)
 
@@ -124,33 +132,54 @@ class DraftService:
         return await self.runner.enter(citizen_id, "photo")
 
     async def document(self, citizen_id: int, file: FileRef, content: bytes) -> Outcome:
-        """A file as the draft: its type by its bytes, its text for the preview (a file that
-        cannot be read still goes to the consultant); an image file counts as a photo."""
+        """A file as the draft: its type by its bytes, the virus scan (when clamd is set up),
+        its text and a PDF's page 1 for the preview (a file that cannot be read still goes to
+        the consultant); an image file counts as a photo."""
         if len(content) > self.limits.max_bytes:  # Telegram did not say its size before
             return await self.refused(citizen_id, Refusal(
                 w.TOO_BIG, limit=self.limits.max_bytes // 1_000_000))
+        same = await self.store.has_file(citizen_id, file.unique_id)
+        if same is not None:  # before anything reads it again
+            return await self.refused(citizen_id, Refusal(w.SAME_FILE, ref=same.ref))
         try:
-            kind = detect(content)
+            kind = detect(content, self._sniff)
+            scanned = await self._scan(citizen_id, content)
             if kind is FileType.IMAGE:
-                return await self.photo(citizen_id, FileRef(
-                    MediaKind.DOCUMENT.value, file.file_id, file.unique_id, len(content),
-                    kind.value))
-            text = await read_text(kind, content)
+                return await self.photo(citizen_id, replace(
+                    file, kind=MediaKind.DOCUMENT.value, size=len(content), type=kind.value,
+                    scanned=scanned))
+            reading = await read(kind, content)
         except Refusal as refusal:
             return await self.refused(citizen_id, refusal)
-        same = await self.store.has_file(citizen_id, file.unique_id)
-        if same is not None:
-            return await self.refused(citizen_id, Refusal(w.SAME_FILE, ref=same.ref))
         session = await self.runner.session(citizen_id)
         if session is None or session.state not in TAKES_FILES:
             return await self.runner.current(citizen_id)
-        typed = FileRef(MediaKind.DOCUMENT.value, file.file_id, file.unique_id, len(content),
-                        kind.value)
+        preview = (await self._outbox.add_file(MediaKind.PHOTO, "page-1.png", reading.preview)
+                   if reading.preview else None)
+        typed = replace(file, kind=MediaKind.DOCUMENT.value, size=len(content), type=kind.value,
+                        scanned=scanned, preview=preview)
         session.data.pop("photos", None)
-        await self._submit(citizen_id, session.data, Form.DOCUMENT, (typed,), text,
+        await self._submit(citizen_id, session.data, Form.DOCUMENT, (typed,), reading.text,
                            self._clock.now())
         await self._sessions.save(citizen_id, session, self._clock.now())
         return await self.runner.enter(citizen_id, "sent")
+
+    async def _scan(self, citizen_id: int, content: bytes) -> bool:
+        """True: clamd found the file clean; False: no scanner is set up. Refusal when it
+        found a virus, and when it cannot be asked now (fail closed: a scanner that is set
+        up but down forwards nothing; the citizen may try again, paste the text or send
+        photos)."""
+        if self._scanner is None:
+            return False
+        scan = await self._scanner.scan(content)
+        if scan.verdict is Verdict.CLEAN:
+            return True
+        if scan.verdict is Verdict.INFECTED:
+            log.warning("draft file of citizen %d refused: clamd found %s; nothing forwarded",
+                        citizen_id, scan.signature)
+            raise Refusal(w.INFECTED)
+        log.warning("draft file of citizen %d refused: no virus scan possible now", citizen_id)
+        raise Refusal(w.SCAN_DOWN)
 
     # the dialog's actions -----------------------------------------------------------------
     def _binding(self) -> DialogBinding:
@@ -362,6 +391,9 @@ class DraftService:
             header.append(_(w.WISHES, wishes=draft.wishes))
         if draft.job_ad:
             header.append(_(w.JOB_AD, ad=_cut(draft.job_ad, AD_CHARS)))
+        scans = [f.scanned for f in draft.files if f.scanned is not None]
+        if scans:
+            header.append(_(w.SCANNED) if all(scans) else _(w.NOT_SCANNED))
         texts = ["\n\n".join(header)]
         if draft.form is not Form.PHOTOS:
             texts.append(f"{_(w.PREVIEW)}\n\n{_cut(draft.body, PREVIEW_CHARS)}" if draft.body
@@ -376,21 +408,30 @@ class DraftService:
             await self._outbox.enqueue(chat, message, priority=Priority.STAFF,
                                        kind="draft_topic", citizen_id=draft.citizen_id)
 
-        for text in texts:
-            await send(Message(text, topic_of=draft.citizen_id))
-        for file in draft.files:
-            await send(Message(topic_of=draft.citizen_id, media=Media(
-                MediaKind.PHOTO if file.kind == MediaKind.PHOTO.value else MediaKind.DOCUMENT,
-                file_id=file.file_id)))
-        for version in earlier:
-            replies = await self.store.sent_replies(version.id)
-            if replies:
-                await send(Message(_(w.EARLIER, version=version.version),
-                                   topic_of=draft.citizen_id))
+        for file in draft.files:  # the citizen's own message: nothing is uploaded again
+            await send(Message(topic_of=draft.citizen_id,
+                               copy_from=(file.chat_id, file.message_id)))
+            if file.preview is not None:
+                await self._outbox.enqueue(
+                    chat, Message(_(w.PAGE_ONE), topic_of=draft.citizen_id, media=Media(
+                        MediaKind.PHOTO, upload_id=file.preview,
+                        filename=f"{draft.ref}-page-1.png")),
+                    priority=Priority.STAFF, kind=PREVIEW_KIND, citizen_id=draft.citizen_id)
+        feedback = [(version, await self.store.sent_replies(version.id)) for version in earlier]
+        feedback = [(version, replies) for version, replies in feedback if replies]
+        if not feedback:  # the Send feedback button under the last text: fewer messages
+            texts.append(_(w.HOW_TO))
+        button = (((_(w.SEND), f"draft|send|{draft.id}"),),)
+        packed = _packed(texts, TEXT_LIMIT)
+        for number, text in enumerate(packed, 1):
+            last = number == len(packed) and not feedback
+            await send(Message(text, button if last else (), topic_of=draft.citizen_id))
+        for version, replies in feedback:
+            await send(Message(_(w.EARLIER, version=version.version), topic_of=draft.citizen_id))
             for chat_id, message_id in replies:
                 await send(Message(topic_of=draft.citizen_id, copy_from=(chat_id, message_id)))
-        await send(Message(_(w.HOW_TO), (((_(w.SEND), f"draft|send|{draft.id}"),),),
-                           topic_of=draft.citizen_id))
+        if feedback:
+            await send(Message(_(w.HOW_TO), button, topic_of=draft.citizen_id))
 
     async def staff_wrote(self, staff_id: int, citizen_id: int, chat_id: int, message_id: int,
                           text: str) -> bool:
@@ -452,11 +493,29 @@ class DraftService:
                 count += 1
         return count
 
+    async def preview_sent(self, item: OutboxItem, _message_id: int) -> None:
+        """Page 1 is in the topic: Telegram has the picture, the bot keeps no copy."""
+        if item.message.media is not None and item.message.media.upload_id is not None:
+            await self._outbox.store.release_file(item.message.media.upload_id)
+
+    async def _release_previews(self, files: list[FileRef]) -> None:
+        for file in files:
+            if file.preview is not None:
+                await self._outbox.store.release_file(file.preview)
+
+    async def before_erasure(self, citizen_id: int) -> None:
+        """The drafts go with the citizen (ON DELETE CASCADE); page 1's picture of any draft
+        not taken yet is stored apart, so it goes here."""
+        await self._release_previews(
+            [f for d in await self.store.of_citizen(citizen_id) for f in d.files])
+
     async def purge_expired(self) -> int:
-        """Retention: files, texts and feedback references of drafts answered longer ago than
-        the retention setting."""
+        """Retention: files, texts, pictures and feedback references of drafts answered
+        longer ago than the retention setting."""
         now = self._clock.now()
-        purged = await self.store.purge_answered_before(now - self.limits.retention, now)
+        cutoff = now - self.limits.retention
+        await self._release_previews(await self.store.files_answered_before(cutoff))
+        purged = await self.store.purge_answered_before(cutoff, now)
         if purged:
             log.info("drafts: %d past the retention deleted", purged)
         return purged
@@ -498,6 +557,18 @@ def parse_deadline(raw: str, today: date) -> date | None:
 def _cut(text: str | None, limit: int) -> str:
     text = text or ""
     return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+def _packed(texts: list[str], limit: int) -> list[str]:
+    """The texts joined into as few messages of at most `limit` characters as they fit in:
+    the staff group takes one message every 3 s (bot/outbox/budget.py)."""
+    packed: list[str] = []
+    for text in texts:
+        if packed and len(packed[-1]) + 2 + len(text) <= limit:
+            packed[-1] = f"{packed[-1]}\n\n{text}"
+        else:
+            packed.append(text)
+    return packed
 
 
 def _changes(before: Draft, after: Draft, _: Translator) -> str:

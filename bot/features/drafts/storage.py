@@ -125,6 +125,13 @@ class DraftStore:
             "UPDATE drafts SET reannounced_at = ? WHERE id = ? AND reannounced_at IS NULL",
             (to_db(now), draft_id)) == 1
 
+    async def files_answered_before(self, cutoff: datetime) -> list[FileRef]:
+        """The files of the drafts purge_answered_before will purge."""
+        rows = await self._db.fetch_all(
+            "SELECT files FROM drafts WHERE answered_at IS NOT NULL AND answered_at <= ? "
+            "AND purged_at IS NULL AND status = 'answered'", (to_db(cutoff),))
+        return [FileRef.from_json(f) for r in rows for f in json.loads(r["files"])]
+
     async def purge_answered_before(self, cutoff: datetime, now: datetime) -> int:
         """Retention: files, texts and the feedback's message references of drafts answered
         before the cutoff are deleted; the figures for the report stay."""

@@ -26,6 +26,12 @@ TOO_BIG = N_("This file is larger than {limit} MB, the most we can take. Please 
 NOT_READ = N_("I could not fetch that file from Telegram. Please send it again.")
 SAME_FILE = N_("This is the same file you sent as {ref}. If you have changed it, please send "
                "the new file.")
+INFECTED = N_("Our virus check found something harmful in this file, so it has not been sent "
+              "on. Please check your computer, then send the draft again – or paste the text "
+              "here.")
+SCAN_DOWN = N_("We cannot check files for viruses just now, so this file has not been sent. "
+               "Please try again in a little while – or paste the text here, or send photos "
+               "of the pages.")
 MY_DATA_LINE = N_("Draft {ref}, version {version} ({kind}), sent {when}: {status}")
 MY_DATA_PURGED = N_("Draft {ref}, version {version} ({kind}), sent {when}: {status}; the file "
                     "and its text are deleted")
@@ -51,6 +57,9 @@ HEADER = N_("📝 {ref}, version {version}: {kind}, taken by {name}. Promised by
             "deadline {deadline}.")
 WISHES = N_("What they would like feedback on: {wishes}")
 JOB_AD = N_("The job ad: {ad}")
+SCANNED = N_("Virus check: no virus found (clamd).")
+NOT_SCANNED = N_("Virus check: not done – no virus scanner is set up (CLAMD_SOCKET).")
+PAGE_ONE = N_("Page 1 as the PDF shows it (the file itself is above).")
 PREVIEW = N_("The text of the draft:")
 NO_PREVIEW = N_("(The text could not be read from the file; the file follows.)")
 CHANGES = N_("What changed since version {version}:")

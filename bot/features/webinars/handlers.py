@@ -27,8 +27,8 @@ from bot.outbox.model import Buttons
 from bot.views import answer_press, inline_markup, reply_here, send_text
 
 log = logging.getLogger(__name__)
-RSVP = r"^webinar\|rsvp\|\d+\|(yes|maybe|no)$"
-FEEDBACK = r"^webinar\|feedback\|\d+$"
+RSVP = r"^webinar\|rsvp\|\d{1,18}\|(yes|maybe|no)$"
+FEEDBACK = r"^webinar\|feedback\|\d{1,18}$"
 FROM_MENU = r"^onboarding\|menu\|webinars$"
 """The menu's "My webinars" (dialogs/onboarding.toml)."""
 

@@ -16,9 +16,9 @@ from bot.features.cases import CaseService
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.drafts import DraftService
 from bot.features.drafts.model import Form, Status
-from bot.features.drafts.service import parse_deadline
 from bot.features.drafts.workdays import add_working_days, working_days_between
 from bot.features.staff import Role, StaffService
+from bot.local_time import parse_citizen_day
 from tests import draft_files
 from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
@@ -234,14 +234,14 @@ async def test_a_deadline_that_is_no_date_is_asked_again(bot: Harness) -> None:
 
 def test_deadlines_as_citizens_write_them() -> None:
     today = datetime(2026, 11, 24).date()
-    assert str(parse_deadline("18.12.2026", today)) == "2026-12-18"
-    assert str(parse_deadline("18/12", today)) == "2026-12-18"
-    assert str(parse_deadline("3.1", today)) == "2027-01-03"
-    assert str(parse_deadline("2026-12-18", today)) == "2026-12-18"
-    assert str(parse_deadline("18-12-26", today)) == "2026-12-18"
-    assert parse_deadline("1.11.2026", today) is None  # in the past
-    assert parse_deadline("31.2.2027", today) is None
-    assert parse_deadline("next week", today) is None
+    assert str(parse_citizen_day("18.12.2026", today)) == "2026-12-18"
+    assert str(parse_citizen_day("18/12", today)) == "2026-12-18"
+    assert str(parse_citizen_day("3.1", today)) == "2027-01-03"
+    assert str(parse_citizen_day("2026-12-18", today)) == "2026-12-18"
+    assert str(parse_citizen_day("18-12-26", today)) == "2026-12-18"
+    assert parse_citizen_day("1.11.2026", today) is None  # in the past
+    assert parse_citizen_day("31.2.2027", today) is None
+    assert parse_citizen_day("next week", today) is None
 
 
 def test_working_days_skip_the_weekend() -> None:

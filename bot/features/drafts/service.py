@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -29,7 +28,7 @@ from bot.features.drafts.workdays import add_working_days, working_days_until
 from bot.features.staff import StaffService
 from bot.features.staff.service import CASEWORK
 from bot.i18n import Refusal, Texts, Translator
-from bot.local_time import LocalTimeError, parse_day
+from bot.local_time import parse_citizen_day
 from bot.outbox import Outbox, Priority
 from bot.outbox.model import Media, MediaKind, Message, OutboxItem
 
@@ -46,7 +45,6 @@ TEXT_LIMIT = 4096
 """Telegram's longest message text."""
 PREVIEW_KIND = "draft_preview"
 """The outbox kind of page 1's PNG in the topic: once sent, its stored bytes are released."""
-_DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +195,7 @@ class DraftService:
                     "ref": self._ref, "pages": self._pages})
 
     def _valid_deadline(self, facts: Facts) -> bool:
-        return parse_deadline(facts.value or "", self._today()) is not None
+        return parse_citizen_day(facts.value or "", self._today()) is not None
 
     def _today(self) -> date:
         return self._clock.now().astimezone(self._zone).date()
@@ -210,7 +208,7 @@ class DraftService:
         return save
 
     async def _save_deadline(self, ctx: ActionContext) -> None:
-        deadline = parse_deadline(ctx.value or "", self._today())
+        deadline = parse_citizen_day(ctx.value or "", self._today())
         ctx.data["deadline"] = deadline.isoformat() if deadline else None
 
     async def _save_consent(self, ctx: ActionContext) -> None:
@@ -528,30 +526,6 @@ class DraftService:
                 "ref": draft.ref, "version": draft.version, "kind": Phrase(w.KINDS[draft.kind]),
                 "when": Day(draft.received_at), "status": Phrase(w.STATUSES[draft.status])}))
         return StoredData(lines)
-
-
-def parse_deadline(raw: str, today: date) -> date | None:
-    """A date from today on, as citizens write it: 18.12.2026, 18/12, 18-12-26 or 2026-12-18
-    (a day and month without a year: the next such day)."""
-    text = raw.strip()
-    found: date | None
-    try:
-        found = parse_day(text)
-    except LocalTimeError:
-        found = None
-    match = _DAY_MONTH.match(text)
-    if found is None and match:
-        day, month, year = int(match[1]), int(match[2]), match[3]
-        try:
-            if year is None:
-                found = date(today.year, month, day)
-                if found < today:
-                    found = date(today.year + 1, month, day)
-            else:
-                found = date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-        except ValueError:
-            found = None
-    return found if found is not None and found >= today else None
 
 
 def _cut(text: str | None, limit: int) -> str:

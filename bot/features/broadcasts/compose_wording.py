@@ -14,7 +14,7 @@ from bot.outbox.model import Buttons, MediaKind
 
 PREFIX = "bcc"
 """Callback data of the dialog's buttons: `bcc|<compose id>|<step>|<action>[|<index>]`."""
-PATTERN = (rf"^{PREFIX}\|\d{1,18}\|[a-z]+(:[a-z]+)?"
+PATTERN = (rf"^{PREFIX}\|\d{{1,18}}\|[a-z]+(:[a-z]+)?"
            r"\|[a-z]+(\|\d{1,18})?$")
 LOOK = f"{PREFIX}|look"
 """The buttons under the preview's messages in the staff chat: labelled as citizens see

@@ -72,5 +72,5 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
                     group=Stage.RIGHTS)
     if settings.staff_chat_id is not None:
         app.add_handler(StaffCallbackHandler(
-            control, rf"^{CONTROL}\|(pause|resume|cancel)\|\d{1,18}$",
+            control, rf"^{CONTROL}\|(pause|resume|cancel)\|\d{{1,18}}$",
             settings.staff_chat_id))

@@ -15,6 +15,7 @@ SUPPORTED_LOCALES = ("da", "en")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+_HOST_PORT_RE = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _HOURS_RE = re.compile(r"^(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -102,6 +103,10 @@ class Settings:
     club_waitlist_alert: int = 8  # CLUB_WAITLIST_ALERT: waiting for a kind of club -> coordinators
     send_rate: int = 25  # messages/s for everything the bot sends (bot/outbox/budget.py)
     broadcast_paid: bool = False  # broadcasts with allow_paid_broadcast: up to 1000/s, in Stars
+    draft_max_mb: int = 10  # DRAFT_MAX_MB: the largest draft file taken (Telegram: ≤ 20 MB)
+    draft_answer_days: int = 3  # DRAFT_ANSWER_DAYS: working days promised for feedback
+    draft_retention: timedelta = timedelta(days=30)  # DRAFT_RETENTION_DAYS after the feedback
+    clamd_socket: str | None = None  # CLAMD_SOCKET: clamd's unix socket or host:port; None: no scan
 
     @property
     def console_mode(self) -> bool:
@@ -141,6 +146,14 @@ class Settings:
         if token and staff_chat_id is None and not get.bool("ALLOW_NO_STAFF_CHAT", False):
             raise ConfigError("STAFF_CHAT_ID: required with BOT_TOKEN, or urgent messages reach "
                               "nobody (ALLOW_NO_STAFF_CHAT=1 only for a trial without staff)")
+        draft_max_mb = get.positive_int("DRAFT_MAX_MB", 10)
+        if draft_max_mb > 20:
+            raise ConfigError("DRAFT_MAX_MB: at most 20 (Telegram lets a bot download files of "
+                              "up to 20 MB)")
+        clamd_socket = get.str("CLAMD_SOCKET")
+        if clamd_socket and "/" not in clamd_socket and not _HOST_PORT_RE.match(clamd_socket):
+            raise ConfigError("CLAMD_SOCKET: a unix socket path (/run/clamav/clamd.ctl) or "
+                              "host:port (127.0.0.1:3310)")
         return cls(
             checkin_schedule=get.schedule("CHECKIN_SCHEDULE"),
             quiet_hours=get.quiet_hours("QUIET_HOURS"),
@@ -172,6 +185,10 @@ class Settings:
             club_waitlist_alert=get.positive_int("CLUB_WAITLIST_ALERT", 8),
             send_rate=get.positive_int("SEND_RATE", 25),
             broadcast_paid=get.bool("BROADCAST_PAID", False),
+            draft_max_mb=draft_max_mb,
+            draft_answer_days=get.positive_int("DRAFT_ANSWER_DAYS", 3),
+            draft_retention=timedelta(days=get.positive_int("DRAFT_RETENTION_DAYS", 30)),
+            clamd_socket=clamd_socket,
         )
 
 

@@ -125,6 +125,10 @@ class Feature:
         default_factory=dict)
     """Filter kind (as in a segment's Membership, e.g. "rsvp") -> whom it names; a broadcast's
     segment takes them or everyone else, bot/features/broadcasts looks them up across features."""
+    staff_dialogs: tuple[type[Any], ...] = ()
+    """Its dialogs in the staff chat (e.g. /broadcast): services of `services` that are
+    bot.staff_dialogs.model.StaffDialog; a staff member's next line or /cancel goes to the
+    first open one, in feature order (bot/staff_dialogs/handlers.py)."""
 
 
 def handlers_in(module: str) -> Callable[[Application[Any, Any, Any, Any, Any, Any], Settings],

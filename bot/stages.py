@@ -22,14 +22,12 @@ class Stage(IntEnum):
     holds the chat."""
     SILENCE = -5
     """While a consultant holds the chat, the bot says nothing (the safety reply went before)."""
+    STAFF_DRAFT = -4
+    """In the staff chat: what a consultant writes in the topic of a citizen whose draft they
+    took is the feedback, kept for Send feedback (bot/features/drafts), not relayed at once."""
     STAFF_DIALOG = -3
-    """In the staff chat: an open /broadcast draft takes its staff member's next message (a
-    line, photo or file) in that topic, before the workspace would treat it as a note."""
-    STAFF_WEBINAR = -2
-    """In the staff chat: an open /webinar draft takes its staff member's next message in that
-    topic (a stage of its own: one handler runs per stage, and /broadcast's has STAFF_DIALOG)."""
-    STAFF_CLUB = -1
-    """In the staff chat: an open /club draft takes its staff member's next message in that
-    topic (a stage of its own, as STAFF_WEBINAR)."""
+    """In the staff chat: an open /broadcast, /webinar or /club draft takes its staff member's
+    next message (a line, photo or file) in that topic, and /cancel ends it, before the
+    workspace would treat it as a note (bot/staff_dialogs)."""
     DIALOG = 0
     """Commands, buttons and the dialogs; the front door's catch-alls come last."""

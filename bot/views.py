@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram import Message as TelegramMessage
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.engine.runner import Outcome
 from bot.engine.screen import render
@@ -51,12 +52,23 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 async def send_text(bot: LeanBot, chat_id: int, text: str,
                     markup: InlineKeyboardMarkup | Buttons | None = None, *,
-                    thread_id: int | None = None) -> None:
-    chunks = split_text(text)
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        await bot.send_text(chat_id, chunk, reply_markup=markup if last else None,
-                            message_thread_id=thread_id)
+                    thread_id: int | None = None) -> int:
+    """The id of the last message sent (the one with the markup)."""
+    *first, last = split_text(text)
+    for chunk in first:
+        await bot.send_text(chat_id, chunk, message_thread_id=thread_id)
+    return await bot.send_text(chat_id, last, reply_markup=markup, message_thread_id=thread_id)
+
+
+async def drop_buttons(bot: LeanBot, chat_id: int, message_ids: Iterable[int]) -> None:
+    """Takes the buttons off earlier messages whose step is over; one already gone (deleted,
+    too old to edit) is left as it is."""
+    for message_id in message_ids:
+        try:
+            await bot.edit_markup(chat_id, message_id, None)
+        except TelegramError as exc:
+            log.info("old buttons of message %d not removed (%s)", message_id,
+                     type(exc).__name__)
 
 
 def thread_of(message: TelegramMessage) -> int | None:
@@ -89,10 +101,10 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
             await bot.edit_text(chat_id, message.message_id, shown.text,
                                 reply_markup=shown.buttons)
             return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
+        except TelegramError as exc:  # a network error too: the toggle is kept, so show it
+            if isinstance(exc, BadRequest) and "not modified" in str(exc).lower():
                 return
-            log.info("could not edit message in place (%s); sending anew", exc.message)
+            log.info("could not edit message in place (%s); sending anew", type(exc).__name__)
     elif message is not None:
         with contextlib.suppress(BadRequest):
             await bot.edit_markup(chat_id, message.message_id, None)

@@ -3,6 +3,7 @@ from tests/processes.py, the launchers of `python -m bot` as a real process."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from typing import Any
 
 import aiosqlite
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from bot.app import App, build_application
 from bot.config import Settings
@@ -31,6 +34,14 @@ from tests.processes import start_bot as start_bot
 from tests.processes import webhook_bot as webhook_bot
 
 CITIZEN = 4242
+
+# Hypothesis (tests/test_fuzz.py): few examples in CI, which has a hard time limit;
+# HYPOTHESIS_PROFILE=long for a thorough run. A failure prints the seed to replay it with.
+_FUZZ = {"deadline": None, "print_blob": True,
+         "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
+hypothesis_settings.register_profile("ci", max_examples=20, **_FUZZ)
+hypothesis_settings.register_profile("long", max_examples=2000, **_FUZZ)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -20,19 +20,20 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from telegram.error import TelegramError
 
-from bot.transport.local_api import ApiCall, Fault, LocalBotApi
+from bot.transport.local_api import ANY_METHOD, ApiCall, Fault, LocalBotApi
 
-__all__ = ["ApiCall", "BotApiAborted", "Fault", "HttpBotApi"]
+__all__ = ["ANY_METHOD", "ApiCall", "BotApiAborted", "Fault", "HttpBotApi"]
 
 # Long polls are cut to this many seconds so that shutting the bot (or the emulator) down never
 # waits on a poll the bot asked to last 10 s or more.
 POLL_CAP_SECONDS = 1.0
 
 _PATH_RE = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)/?$")
+_FILE_RE = re.compile(r"^/file/bot(?P<token>[^/]+)/(?P<path>[^?]+)$")
 # Form values arrive JSON-encoded except strings (PTB's RequestParameter.json_value); Telegram
 # parses them per declared type. These are the integer parameters the bot may send.
 _INT_PARAMS = frozenset({
@@ -61,6 +62,7 @@ class HttpBotApi:
         self._closing = False
         self._aborted: str | None = None
         self._server: ThreadingHTTPServer | None = None
+        self._files: dict[str, bytes] = {}  # file_path (getFile's) -> the bytes
         self._thread: threading.Thread | None = None
 
     # lifecycle ---------------------------------------------------------------
@@ -101,7 +103,7 @@ class HttpBotApi:
 
     @property
     def file_url(self) -> str:
-        """For BOT_API_FILE_URL (files are not served; any download gets 404)."""
+        """For BOT_API_FILE_URL: downloads of the files given to `serve_file` (others 404)."""
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     # test side ---------------------------------------------------------------
@@ -120,6 +122,19 @@ class HttpBotApi:
         """What the bot got back for `call` (e.g. the sent message); KeyError if it failed."""
         with self._cond:
             return self._results[id(call)]
+
+    def serve_file(self, file_id: str, content: bytes) -> None:
+        """A file a user sent: getFile answers for `file_id`, and downloading the path it
+        gives (GET /file/bot<token>/files/<file_id>) gets these bytes."""
+        with self._cond:
+            self.api.serve_file(file_id, content)
+            self._files[f"files/{file_id}"] = content
+
+    def download(self, token: str, path: str) -> bytes | None:
+        if self.token is not None and token != self.token:
+            return None
+        with self._cond:
+            return self._files.get(path)
 
     def fail(self, fault: Fault) -> None:
         """Answer the next matching call(s) with an error (see LocalBotApi.fail)."""
@@ -176,6 +191,11 @@ class HttpBotApi:
             self._aborted = reason
             self._cond.notify_all()
 
+    def resume(self) -> None:
+        """A new bot process serves this emulator (after a kill): waiters wait again."""
+        with self._cond:
+            self._aborted = None
+
     # bot side ----------------------------------------------------------------
     def handle(self, token: str, method: str, params: dict[str, Any],
                files: dict[str, bytes] | None = None) -> tuple[int, bytes] | None:
@@ -231,7 +251,7 @@ def _decode_params(content_type: str,
                    body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Telegram accepts JSON, url-encoded forms and multipart forms alike. Returns the
     parameters and the uploaded files' bytes by field name (a file field's parameter is
-    {"filename", "size"})."""
+    {"filename", "size", "mime_type"})."""
     mime = content_type.split(";", 1)[0].strip().lower()
     if not body:
         return {}, {}
@@ -256,7 +276,8 @@ def _decode_params(content_type: str,
             payload = part.get_payload(decode=True)
             assert isinstance(payload, bytes)
             if part.get_filename() is not None:
-                params[name] = {"filename": part.get_filename(), "size": len(payload)}
+                params[name] = {"filename": part.get_filename(), "size": len(payload),
+                                "mime_type": part.get_content_type()}
                 files[name] = payload
             else:
                 params[name] = _decode_value(name, payload.decode("utf-8"))
@@ -277,6 +298,15 @@ def _handler_for(emulator: HttpBotApi) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             path = self.path.split("?", 1)[0]
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            download = _FILE_RE.match(path) if self.command == "GET" else None
+            if download is not None:
+                content = emulator.download(unquote(download["token"]),
+                                            unquote(download["path"]))
+                if content is None:
+                    self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
+                else:
+                    self._reply(200, content, "application/octet-stream")
+                return
             match = _PATH_RE.match(path)
             if match is None:
                 self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
@@ -294,10 +324,11 @@ def _handler_for(emulator: HttpBotApi) -> type[BaseHTTPRequestHandler]:
                 return
             self._reply(*answer)
 
-        def _reply(self, status: int, body: bytes) -> None:
+        def _reply(self, status: int, body: bytes,
+                   content_type: str = "application/json") -> None:
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

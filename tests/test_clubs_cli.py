@@ -45,11 +45,15 @@ def test_cli_creates_lists_edits_and_cancels(tmp_path: Path) -> None:
     assert len(reported) == 12
     assert reported[0] == ("club 1 · meeting 1 · title Jobklub · starts 2030-01-08 15:00 · status "
                            "cancelled · capacity 10 · members 0 · fill_rate 0% · waitlist 0 · "
-                           "avg_wait_days  · dropped_out 0 · cant_come 0 · attended 0 · missed 0")
+                           "avg_wait_days  · dropped_out 0 · cant_come 0 · attended 0 · missed 0 "
+                           "· evaluations_asked 0 · evaluations 0 · mean_score  · score_1 0 · "
+                           "score_2 0 · score_3 0 · score_4 0 · score_5 0")
     out = tmp_path / "clubs.csv"
     assert run_cli(tmp_path, "report", "clubs", "--csv", str(out)).returncode == 0
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("club;meeting;title;starts;status;capacity;members;fill_rate;")
+    assert lines[0].endswith(";evaluations_asked;evaluations;mean_score;score_1;score_2;"
+                             "score_3;score_4;score_5")
     assert len(lines) == 13
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli.club_report import COLUMNS, club_rows
 from bot.config import ConfigError, Settings
+from bot.features.checkin import CheckinService
 from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.clubs.model import JoinResult, OfferStatus
@@ -28,7 +29,6 @@ from tests.club_helpers import (
     press,
     service,
     store,
-    sweep,
 )
 from tests.conftest import Harness, crash_harness, start_harness, stop_harness
 from tests.fakes import FakeClock
@@ -193,11 +193,10 @@ async def test_an_open_offer_and_its_deadline_survive_a_restart(settings: Settin
 
 
 # the seat freed ---------------------------------------------------------------------------
-async def test_stop_frees_the_seat_within_a_sweep(bot: Harness) -> None:
+async def test_stop_frees_the_seat_at_once(bot: Harness) -> None:
     await full_club_with_waitlist(bot, BO)
     await bot.say("/stop", user=ANNA)
-    await sweep(bot)
-    await bot.drain()
+    await bot.drain()  # no sweep needed
     assert bot.api.texts(BO)[-1].startswith("Good news: a seat has become free")
     assert await store(bot).members(1) == []
 
@@ -236,11 +235,10 @@ async def test_a_403_frees_the_seat_at_once(bot: Harness) -> None:
     assert bot.api.texts(BO)[-1].startswith("Good news: a seat has become free")
 
 
-async def test_blocking_the_bot_frees_the_seat_within_a_sweep(bot: Harness) -> None:
+async def test_blocking_the_bot_frees_the_seat_at_once(bot: Harness) -> None:
     await full_club_with_waitlist(bot, BO)
     await bot.application.process_update(bot.updates.membership(ANNA, "kicked"))
-    await sweep(bot)
-    await bot.drain()
+    await bot.drain()  # no sweep needed
     assert await store(bot).members(1) == []
     assert bot.api.texts(BO)[-1].startswith("Good news: a seat has become free")
 
@@ -255,3 +253,22 @@ def test_the_club_settings_are_read_and_checked() -> None:
         timedelta(hours=24), timedelta(minutes=60), 8)
     with pytest.raises(ConfigError, match="SEAT_OFFER_HOURS"):
         Settings.from_env({"SEAT_OFFER_HOURS": "0"})
+
+
+async def test_ending_the_contact_in_a_check_in_frees_the_seat_at_once(bot: Harness) -> None:
+    await full_club_with_waitlist(bot, BO)
+    anna = await bot.ctx.get(CitizenStore).by_user(ANNA)
+    assert anna is not None
+    await bot.ctx.get(CitizenStore).record_consents(anna.id, {Purpose.CHECKINS: True}, "test",
+                                                    bot.clock.now())
+    await bot.ctx.get(CheckinService).ensure_scheduled(anna.id)
+    await bot.say("/menu", user=ANNA)  # done with the welcome: a check-in may come
+    bot.clock.advance(days=2)
+    await bot.ctx.scheduler.fire_due()
+    await bot.drain()
+    await bot.tap("Good", user=ANNA)
+    await bot.tap("I have found work or education", user=ANNA)
+    await bot.tap("End the contact", user=ANNA)
+    await bot.drain()  # no sweep needed
+    assert await store(bot).members(1) == []
+    assert bot.api.texts(BO)[-1].startswith("Good news: a seat has become free")

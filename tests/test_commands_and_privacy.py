@@ -24,8 +24,8 @@ async def test_command_menu_is_published_per_language(bot: Harness) -> None:
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert set(by_language) == {"da", "en", None}
     names = [c["command"] for c in by_language["en"]]
-    assert names == ["start", "menu", "help", "webinars", "clubs", "human", "language", "mydata",
-                     "stop", "delete"]
+    assert names == ["start", "menu", "help", "webinars", "clubs", "feedback", "human",
+                     "language", "mydata", "stop", "delete"]
     assert by_language["da"][0]["description"] == "Start, eller se velkomsten igen"
     assert by_language["en"][0]["description"] == "Start or see the welcome again"
     assert by_language[None] == by_language["da"], "default follows DEFAULT_LOCALE"

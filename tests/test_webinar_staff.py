@@ -146,7 +146,8 @@ async def test_a_coordinator_creates_a_webinar_step_by_step_like_the_cli(bot: Ha
     [opened], _answer = await staff_taps(bot, "📣 Invite citizens")
     assert opened.startswith("📣 New broadcast, step 1 of 6")
     assert bot.api.sent(STAFF_CHAT)[-1].params["message_thread_id"] == TOPIC
-    drafts = await bot.ctx.db.fetch_all("SELECT thread_id, draft FROM broadcast_compose")
+    drafts = await bot.ctx.db.fetch_all(
+        "SELECT thread_id, draft FROM staff_dialogs WHERE kind = 'broadcast'")
     assert [(r["thread_id"], json.loads(r["draft"])["buttons"]) for r in drafts] == [
         (TOPIC, ["rsvp:1"])]
 
@@ -212,12 +213,14 @@ async def test_the_draft_survives_a_restart_and_cancel_ends_it(
         assert resumed == ("You have a webinar draft open here – this is where you were:\n\n"
                            "Step 2 of 8: what is its English title?")
         assert await staff_says(second, "Your CV", thread=None) != []
-        row = await second.ctx.db.fetch_one("SELECT step, draft FROM webinar_compose")
+        row = await second.ctx.db.fetch_one(
+            "SELECT step, draft FROM staff_dialogs WHERE kind = 'webinar'")
         assert row is not None and row["step"] == "at"
         assert json.loads(row["draft"])["title_en"] == "Your CV"
         assert await staff_says(second, "/cancel", thread=None) == [
             "The webinar draft is cancelled; nothing was created."]
-        assert await second.ctx.db.fetch_one("SELECT id FROM webinar_compose") is None
+        assert await second.ctx.db.fetch_one(
+            "SELECT id FROM staff_dialogs WHERE kind = 'webinar'") is None
     finally:
         await stop_harness(second)
 

@@ -1,6 +1,7 @@
 """`python -m bot report webinars [--csv FILE]`: per webinar session, who was invited, who
 answered what, who was reminded, who took part and who asked for feedback afterwards;
-`report clubs` the same for job club meetings (bot/cli/club_report.py).
+`report clubs` the same for job club meetings (bot/cli/club_report.py), `report feedback` the
+figures of feedback on applications and CVs (bot/cli/drafts.py).
 
 The CSV is UTF-8 with a byte order mark and `;` between fields, so Danish Excel opens it as
 it is. The path is checked first, and the file is written whole to a temporary file beside it
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bot.cli import club_report
+from bot.cli import club_report, drafts
 from bot.cli.output_file import csv_path_problem
 from bot.config import Settings
 from bot.db import Database
@@ -31,8 +32,8 @@ COLUMNS = ("webinar", "session", "title", "starts", "status", "invited", "delive
 
 
 def add_parser(sub: Any) -> None:
-    report = sub.add_parser("report", help="reports: webinars | clubs")
-    report.add_argument("what", choices=["webinars", "clubs"])
+    report = sub.add_parser("report", help="reports: webinars | clubs | feedback")
+    report.add_argument("what", choices=["webinars", "clubs", "feedback"])
     report.add_argument("--csv", type=Path, metavar="FILE",
                         help="write it as CSV (UTF-8 with BOM, ';') for Excel")
     report.set_defaults(handler=report_command)
@@ -43,6 +44,8 @@ def report_command(settings: Settings, args: argparse.Namespace) -> int:
         print(f"report: --csv {args.csv}: {problem}", file=sys.stderr)
         return EXIT_USAGE
     columns, rows = ((COLUMNS, asyncio.run(webinar_rows(settings))) if args.what == "webinars"
+                     else (drafts.COLUMNS, asyncio.run(drafts.feedback_rows(settings)))
+                     if args.what == "feedback"
                      else (club_report.COLUMNS, asyncio.run(club_report.club_rows(settings))))
     if args.csv is None:
         for row in rows:
@@ -55,7 +58,8 @@ def report_command(settings: Settings, args: argparse.Namespace) -> int:
         print(f"report: --csv {args.csv}: cannot write it ({exc.strerror or exc})",
               file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {len(rows)} session(s) to {args.csv}", file=sys.stderr)
+    print(f"wrote {len(rows)} {'row' if args.what == 'feedback' else 'session'}(s) to "
+          f"{args.csv}", file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ built in the order they need one another, whatever their place here.
 
 from __future__ import annotations
 
+from bot import staff_dialogs
 from bot.feature import Feature
 from bot.features import (
     audit,
@@ -17,6 +18,7 @@ from bot.features import (
     citizens,
     clubs,
     dialogs,
+    drafts,
     invites,
     onboarding,
     privacy,
@@ -41,5 +43,7 @@ FEATURES: tuple[Feature, ...] = (
     broadcasts.FEATURE,
     webinars.FEATURE,
     clubs.FEATURE,
+    drafts.FEATURE,
+    staff_dialogs.FEATURE,
     dialogs.FEATURE,  # last: every button and message no other feature claims lands here
 )

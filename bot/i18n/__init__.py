@@ -41,6 +41,21 @@ def placeholders(text: str) -> frozenset[str]:
     return frozenset(_PLACEHOLDER.findall(text))
 
 
+class Refusal(ValueError):
+    """A ValueError whose message is a msgid with its {params}: `str()` is the English text (the
+    CLI prints English), `text(_)` the text in a Translator's language (for staff in the chat).
+    A param that is a Refusal itself (the reason for a reason) is translated too."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid.format(**{k: str(v) for k, v in params.items()}))
+
+    def text(self, _: Translator) -> str:
+        return _(self.msgid, **{k: v.text(_) if isinstance(v, Refusal) else v
+                                for k, v in self.params.items()})
+
+
 @dataclass(frozen=True, slots=True)
 class Translator:
     """gettext for one locale, plus Babel formatting in that locale and the display zone."""

@@ -10,6 +10,7 @@ makes passes here (`ApplicationBuilder().rate_limiter(...)`).
 * Every call, before anything else, waits until the database has committed what was written
   before it (`committed`, the database's `flush`; bot/db.py): what a citizen is shown is on
   disk, whatever a crash does next.
+* Answering a button never fails a handler (ANSWER_BUTTON).
 
 Unlike PTB's AIORateLimiter, one group's budget is a true sliding 60 s window (no leak past
 20/min), and a 429 pauses for exactly its retry_after, measured from when it arrived.
@@ -23,7 +24,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.clock import Clock
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 REPLY_RETRIES = 2
 _MESSAGE_METHODS = ("send", "copy", "forward", "edit")
 _FREE_METHODS = frozenset({"sendChatAction"})
+ANSWER_BUTTON = "answerCallbackQuery"
+"""Answering a button only ends its spinner, and Telegram refuses answers after some 15 s
+("query is too old", e.g. presses that waited out a restart): its failure is logged and taken
+as done, so it never stops the press's own work (issue 14's fault tests found it did)."""
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -81,8 +86,15 @@ class SendLimiter(BaseRateLimiter[Source]):
                 seconds = retry_seconds(exc)
                 self.budget.pause(seconds)
                 log.warning("429 on %s: everything paused for %ss", endpoint, seconds)
+                if endpoint == ANSWER_BUTTON:
+                    return True
                 if not reply or attempt == REPLY_RETRIES:
                     raise
+            except TelegramError as exc:
+                if endpoint != ANSWER_BUTTON:
+                    raise
+                log.info("%s failed (%s); the press goes on", endpoint, type(exc).__name__)
+                return True
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
 

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
-from bot.events import CITIZEN_BLOCKED
+from bot.events import CITIZEN_BLOCKED, Emit
 from bot.features.citizens import CitizenStore
 from bot.lean_bot import LeanBot
 from bot.outbox.budget import PAID_PER_SECOND, Lane
@@ -42,7 +42,9 @@ PAID_KIND = "broadcast"  # rows of this kind go with allow_paid_broadcast when B
 
 SentHook = Callable[[OutboxItem, int], Awaitable[None]]
 TopicResolver = Callable[[int], Awaitable[tuple[int | None, int | None]]]
-Emit = Callable[..., Awaitable[None]]
+TopicRefused = Callable[[int, bool], Awaitable[None]]
+"""(citizen id, deleted): Telegram refused a post in the citizen's topic because it was closed
+(TOPIC_CLOSED) or deleted (thread not found) by hand."""
 Until = Callable[[datetime], datetime]
 """now -> the first moment a row may go (now itself when it may go now)."""
 
@@ -74,14 +76,18 @@ class OutboxSender:
             self._budget.per_second, PAID_PER_SECOND if self._budget.paid_broadcasts else 0))
         self._on_sent: dict[str, list[SentHook]] = {}
         self._topics: TopicResolver | None = None
+        self._topic_refused: TopicRefused | None = None
         self._busy: set[int] = set()  # chats with a send in flight: one at a time, in order
         self._holds: dict[str, Until] = {}
         self._uploading: set[int] = set()  # stored files being uploaded now: one send each
         self._file_ids: dict[int, str] = {}  # stored file -> Telegram's file_id, once uploaded
 
-    def resolve_topics(self, resolver: TopicResolver) -> None:
-        """How to find (or open) a citizen's topic: returns (thread id, message to reply to)."""
+    def resolve_topics(self, resolver: TopicResolver, refused: TopicRefused) -> None:
+        """How to find (or open) a citizen's topic: returns (thread id, message to reply to);
+        and whom to tell when Telegram refuses a post there because staff closed or deleted
+        the topic by hand: the row is then retried, in the reopened or a new topic."""
         self._topics = resolver
+        self._topic_refused = refused
 
     def hold_during(self, kind: str, until: Until) -> None:
         """Rows of this kind never go while `until(now)` is later than now (e.g. broadcasts in
@@ -291,6 +297,13 @@ class OutboxSender:
         except Forbidden:
             await self._forbidden(bundle)
         except BadRequest as exc:
+            refused = _topic_refusal(exc)
+            if (refused is not None and message.topic_of is not None
+                    and self._topic_refused is not None):
+                await self._topic_refused(message.topic_of, refused)
+                for member in bundle:
+                    await self._backoff(member, f"400 {exc.message}"[:200])
+                return
             for member in bundle:
                 await self._store.fail(member.id, f"400 {exc.message}"[:200])
             log.error("outbox %d (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
@@ -411,6 +424,16 @@ class OutboxSender:
         delay = min(timedelta(seconds=2 ** min(item.attempts + 1, 12)), MAX_BACKOFF)
         await self._store.retry_later(item.id, self._clock.now() + delay, error)
         log.warning("outbox %d: %s, retrying in %ss", item.id, error, delay.total_seconds())
+
+
+def _topic_refusal(exc: BadRequest) -> bool | None:
+    """None: not about the topic; False: it is closed; True: it is gone."""
+    text = exc.message.lower()
+    if "topic_closed" in text:
+        return False
+    if "thread not found" in text or "topic_deleted" in text:
+        return True
+    return None
 
 
 def _whole_second_up(moment: datetime) -> datetime:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.db import Transaction
 from bot.outbox.model import Addressed, MediaKind, Message, Priority
 from bot.outbox.storage import OutboxStore
 
@@ -51,11 +52,13 @@ class Outbox:
             self.wake.set()
         return added
 
-    async def add_file(self, kind: MediaKind, filename: str, content: bytes) -> int:
+    async def add_file(self, kind: MediaKind, filename: str, content: bytes,
+                       tx: Transaction | None = None) -> int:
         """Keep bytes to send as a photo or document; returns the `upload_id` for `Media`.
         They are uploaded once, by the first message that needs them (bot/outbox/sender.py);
-        call `store.release_file` when no message will need them any more."""
-        return await self.store.add_file(kind, filename, content, self._clock.now())
+        call `store.release_file` when no message will need them any more. `tx`: stored in
+        the same transaction as the row that names it, so a crash leaves no file unnamed."""
+        return await self.store.add_file(kind, filename, content, self._clock.now(), tx)
 
     async def weekly_capped(self) -> set[int]:
         """Every citizen for whom `weekly_cap_reached` is true, in one query."""

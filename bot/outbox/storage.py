@@ -9,7 +9,7 @@ from datetime import datetime
 from aiosqlite import Row
 
 from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.db import Database, Transaction
 from bot.outbox.model import Addressed, MediaKind, Message, OutboxItem, Status, StoredFile
 
 
@@ -221,9 +221,10 @@ class OutboxStore:
             "GROUP BY citizen_id", (lowest_priority, to_db(since)))
         return {int(r["citizen_id"]): int(r["n"]) for r in rows}
 
-    async def add_file(self, kind: MediaKind, filename: str, content: bytes,
-                       now: datetime) -> int:
-        return await self._db.execute(
+    async def add_file(self, kind: MediaKind, filename: str, content: bytes, now: datetime,
+                       tx: Transaction | None = None) -> int:
+        """`tx`: inside the caller's transaction (the row that will name the file)."""
+        return await (tx or self._db).execute(
             "INSERT INTO outbox_files (kind, filename, size, content, created_at) "
             "VALUES (?, ?, ?, ?, ?)", (kind.value, filename, len(content), content, to_db(now)))
 

@@ -25,6 +25,7 @@ _MESSAGE_METHODS = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendVideo", "sendSticker",
     "sendLocation", "sendAudio", "forwardMessage",
 })
+_COPY_METHODS = frozenset({"copyMessage", "copyMessages"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +41,16 @@ class ApiCall:
         return int(value) if value is not None else None
 
 
+ANY_METHOD = "*"
+"""A Fault's method that matches every call (getMe and getUpdates too)."""
+
+
 @dataclass(slots=True)
 class Fault:
-    """One failure to answer with, for a method (and optionally one chat)."""
+    """One failure to answer with, for a method (or ANY_METHOD) and optionally one chat; `times`
+    calls in a row. The constructors below give Telegram's own answers for the usual faults;
+    `network` faults raise in-process (408: TimedOut, else NetworkError) and drop the
+    connection over HTTP (tests/http_bot_api.py)."""
 
     method: str
     chat_id: int | None = None
@@ -51,6 +59,41 @@ class Fault:
     retry_after: int | None = None
     network: bool = False
     times: int = 1
+
+    @classmethod
+    def flood(cls, method: str, retry_after: int, chat_id: int | None = None,
+              times: int = 1) -> Fault:
+        return cls(method, chat_id, 429, f"Too Many Requests: retry after {retry_after}",
+                   retry_after=retry_after, times=times)
+
+    @classmethod
+    def blocked(cls, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return cls(method, chat_id, times=times)
+
+    @classmethod
+    def too_long(cls, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return cls(method, chat_id, 400, "Bad Request: message is too long", times=times)
+
+    @classmethod
+    def chat_not_found(cls, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return cls(method, chat_id, 400, "Bad Request: chat not found", times=times)
+
+    @classmethod
+    def topic_closed(cls, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return cls(method, chat_id, 400, "Bad Request: TOPIC_CLOSED", times=times)
+
+    @classmethod
+    def server_error(cls, method: str, chat_id: int | None = None, times: int = 1,
+                     status: int = 502) -> Fault:
+        return cls(method, chat_id, status, "Bad Gateway", times=times)
+
+    @classmethod
+    def timeout(cls, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return cls(method, chat_id, 408, "Request timed out", network=True, times=times)
+
+    @classmethod
+    def dropped(cls, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return cls(method, chat_id, 0, "connection reset", network=True, times=times)
 
 
 @dataclass
@@ -66,6 +109,9 @@ class LocalBotApi(BaseRequest):
     _thread_ids: count[int] = field(default_factory=lambda: count(100))
     _file_ids: count[int] = field(default_factory=lambda: count(1))
     _clock: count[int] = field(default_factory=lambda: count(1_764_000_000))
+    _downloads: dict[str, bytes] = field(default_factory=dict)
+    _closed_topics: set[int] = field(default_factory=set)
+    _deleted_topics: set[int] = field(default_factory=set)
 
     # BaseRequest -------------------------------------------------------------
     async def initialize(self) -> None:
@@ -83,6 +129,9 @@ class LocalBotApi(BaseRequest):
                          connect_timeout: object = None,
                          pool_timeout: object = None) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if method == "GET":  # a file download (File.download_*): the path getFile gave
+            content = self._downloads.get(api_method)
+            return (200, content) if content is not None else (404, b"Not Found")
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
         if request_data is not None:
@@ -96,7 +145,8 @@ class LocalBotApi(BaseRequest):
     def handle(self, method: str, params: dict[str, Any],
                files: dict[str, bytes] | None = None) -> tuple[int, bytes]:
         """Answer one Bot API call synchronously; also serves the HTTP emulator in tests."""
-        fault = self._take_fault(method, params.get("chat_id"))
+        fault = self._take_fault(method, params.get("chat_id")) or self._topic_fault(method,
+                                                                                   params)
         call = ApiCall(method, params, ok=fault is None, files=files or {})
         self.calls.append(call)
         if fault is not None:
@@ -114,14 +164,37 @@ class LocalBotApi(BaseRequest):
             self.on_call(call, result)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
+    def serve_file(self, file_id: str, content: bytes) -> None:
+        """A file a user sent: getFile answers for `file_id`, and its download gives these
+        bytes (like Telegram, getFile's file_size is the size of the bytes)."""
+        self._downloads[file_id] = content
+
     # fault injection ---------------------------------------------------------
     def fail(self, fault: Fault) -> None:
         self._faults.append(fault)
 
+    def close_topic(self, thread_id: int, *, delete: bool = False) -> None:
+        """Staff close (or delete) a forum topic by hand: posts there are refused as by
+        Telegram (TOPIC_CLOSED; thread not found) until reopenForumTopic (never, if deleted)."""
+        (self._deleted_topics if delete else self._closed_topics).add(thread_id)
+
+    def _topic_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        thread = params.get("message_thread_id")
+        thread_id = int(thread) if isinstance(thread, int | str) else None
+        if method == "closeForumTopic" and thread_id is not None:
+            self._closed_topics.add(thread_id)
+        elif method == "reopenForumTopic" and thread_id in self._closed_topics:
+            self._closed_topics.discard(thread_id)
+        elif thread_id in self._deleted_topics:
+            return Fault(method, status=400, description="Bad Request: message thread not found")
+        elif thread_id in self._closed_topics and method in _MESSAGE_METHODS | _COPY_METHODS:
+            return Fault.topic_closed(method)
+        return None
+
     def _take_fault(self, method: str, chat_id: object) -> Fault | None:
         chat = int(chat_id) if isinstance(chat_id, int | str) else None
         for fault in self._faults:
-            if fault.method == method and fault.chat_id in (None, chat):
+            if fault.method in (method, ANY_METHOD) and fault.chat_id in (None, chat):
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
@@ -175,6 +248,12 @@ class LocalBotApi(BaseRequest):
             if "inline_message_id" in p:
                 return True
             return self._message(int(p["chat_id"]), p, message_id=int(p["message_id"]))
+        if call.method == "getFile":
+            file_id = str(p["file_id"])
+            if file_id not in self._downloads:
+                return None
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                    "file_size": len(self._downloads[file_id]), "file_path": f"files/{file_id}"}
         if call.method == "createForumTopic":
             return {"message_thread_id": next(self._thread_ids), "name": p["name"],
                     "icon_color": 7322096}

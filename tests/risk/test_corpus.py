@@ -25,7 +25,7 @@ LEGACY_SIZE = 697
 URGENT_RECALL = 0.93
 FALSE_SAFETY = 0.10
 CONCERN_RECALL = 0.90
-ACTS_URGENT = 0.85
+ACTS_URGENT = 1.0
 FIRST_CLASS_KINDS = {"acts_done", "plans_means", "farewell", "acute_crisis", "substance",
                      "self_harm", "ideation_indirect", "spelling", "long_messages", "benign"}
 

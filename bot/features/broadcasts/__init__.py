@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.feature import ButtonMaker, Feature, SegmentFilter, handlers_in
 from bot.features.audit import AuditLog
+from bot.features.broadcasts.compose import KIND as DIALOG_KIND
 from bot.features.broadcasts.compose import ComposeService
+from bot.features.broadcasts.compose_screens import ComposeScreens
+from bot.features.broadcasts.compose_state import Composing
 from bot.features.broadcasts.model import (
     KIND,
     PROGRESS_KIND,
@@ -19,9 +22,10 @@ from bot.features.broadcasts.model import (
 )
 from bot.features.broadcasts.progress import BroadcastProgress
 from bot.features.broadcasts.service import BroadcastService, Change, DraftError
-from bot.features.broadcasts.storage import BroadcastStore, ComposeStore
+from bot.features.broadcasts.storage import BroadcastStore
 from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import CitizenStore
+from bot.staff_dialogs.storage import StaffDialogStore
 
 if TYPE_CHECKING:
     from telegram.ext import Application, ExtBot
@@ -53,13 +57,17 @@ def broadcast_service(app: AppContext) -> BroadcastService:
 def compose_service(app: AppContext) -> ComposeService:
     """/broadcast in the staff chat: the features' choices for buttons and segment filters."""
     settings = app.settings
-    return ComposeService(
-        ComposeStore(app.db), app.get(BroadcastService), BroadcastStore(app.db).invite_labels,
+    screens = ComposeScreens(
+        app.get(BroadcastService), BroadcastStore(app.db).invite_labels,
         {prefix: make(app) for feature in app.features
          for prefix, make in feature.broadcast_choices.items()},
         {kind: make(app) for feature in app.features
          for kind, make in feature.segment_choices.items()},
         app.texts, app.clock, settings.timezone, paid=settings.broadcast_paid)
+    store = StaffDialogStore(app.db, DIALOG_KIND, settings.staff_chat_id, Composing.from_saved,
+                             Composing.saved)
+    return ComposeService(store, app.get(BroadcastService), screens, app.texts, app.clock,
+                          settings.timezone)
 
 
 def _handlers(application: Application[Any, Any, Any, Any, Any, Any],
@@ -89,4 +97,5 @@ FEATURE = Feature(
             "broadcast drafts": lambda app: app.get(ComposeService).sweep},
     on_sent={PROGRESS_KIND: lambda app: app.get(BroadcastProgress).sent},
     on_start=_start,
+    staff_dialogs=(ComposeService,),
 )

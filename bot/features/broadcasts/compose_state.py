@@ -1,6 +1,6 @@
 """A broadcast being composed with /broadcast in the staff chat: the step it is at and the
-draft so far. One per staff member and topic, kept in `broadcast_compose`, so a restart loses
-nothing; buttons carry only its id and step."""
+draft so far. One per staff member and topic, kept in `staff_dialogs` (bot/staff_dialogs), so a
+restart loses nothing; buttons carry only its id and step."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.features.broadcasts.model import Attachment, Draft, Segment
-
-GENERAL_TOPIC = 0
-"""`thread_id` of a compose started outside any forum topic."""
+from bot.staff_dialogs.storage import GENERAL_TOPIC, Saved
 
 
 class Step(StrEnum):
@@ -58,6 +56,8 @@ class Composing:
     buttons: tuple[str, ...] = ()
     segment: Segment = field(default_factory=Segment)
     fallback_to_default: bool = False
+    important: bool = False
+    """May pass the weekly cap on unsolicited messages (never quiet hours), as --important."""
     editing: bool = False
     """Reached from the preview's Edit: the step returns to the preview when done."""
     offers: tuple[str, ...] = ()
@@ -81,14 +81,25 @@ class Composing:
 
     def draft(self, send_at: datetime) -> Draft:
         return Draft(self.name, dict(self.texts), self.segment, send_at, self.buttons,
-                     fallback_to_default=self.fallback_to_default, attachment=self.attachment)
+                     important=self.important, fallback_to_default=self.fallback_to_default,
+                     attachment=self.attachment)
+
+    def saved(self) -> Saved:
+        """As stored: the step token, and the draft so far as JSON."""
+        return Saved(self.id, self.staff_user_id, self.thread_id, self.token, self.to_json())
+
+    @classmethod
+    def from_saved(cls, saved: Saved) -> Composing:
+        return cls.from_row(saved.id, saved.staff_user_id, saved.thread_id, saved.step,
+                            saved.state)
 
     def to_json(self) -> dict[str, Any]:
         """The draft so far (the step is a column of its own)."""
         return {"name": self.name, "texts": dict(self.texts),
                 "attachment": self.attachment.to_json() if self.attachment else None,
                 "buttons": list(self.buttons), "segment": self.segment.to_json(),
-                "fallback_to_default": self.fallback_to_default, "editing": self.editing,
+                "fallback_to_default": self.fallback_to_default, "important": self.important,
+                "editing": self.editing,
                 "offers": list(self.offers)}
 
     @classmethod
@@ -102,6 +113,7 @@ class Composing:
             buttons=tuple(raw.get("buttons", ())),
             segment=Segment.from_json(raw.get("segment", {})),
             fallback_to_default=bool(raw.get("fallback_to_default")),
+            important=bool(raw.get("important")),
             editing=bool(raw.get("editing")),
         ).at(token).with_offers(tuple(raw.get("offers", ())))
 

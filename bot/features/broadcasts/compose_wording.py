@@ -14,7 +14,8 @@ from bot.outbox.model import Buttons, MediaKind
 
 PREFIX = "bcc"
 """Callback data of the dialog's buttons: `bcc|<compose id>|<step>|<action>[|<index>]`."""
-PATTERN = rf"^{PREFIX}\|\d+\|[a-z]+(:[a-z]+)?\|[a-z]+(\|\d+)?$"
+PATTERN = (rf"^{PREFIX}\|\d{{1,18}}\|[a-z]+(:[a-z]+)?"
+           r"\|[a-z]+(\|\d{1,18})?$")
 LOOK = f"{PREFIX}|look"
 """The buttons under the preview's messages in the staff chat: labelled as citizens see
 them, and only answered with PREVIEW_ONLY."""
@@ -48,6 +49,10 @@ JOINED_FROM = N_("on or after {day}")
 JOINED_TO = N_("on or before {day}")
 JOINED_BETWEEN = N_("from {start} to {end}")
 SEGMENT_ALSO = N_("Also: {value}")
+SEGMENT_IMPORTANT = N_("Important: yes – it may pass the weekly limit on messages, never quiet "
+                       "hours")
+SEGMENT_NOT_IMPORTANT = N_("Important: no – citizens who reached the weekly limit on messages "
+                           "are left out")
 NOT = N_("not {label}")
 MEMBERS_PROMPT = N_("More filters: tap one to take only those citizens, or its “not” to leave "
                     "them out; tap again to switch it off.")
@@ -58,6 +63,10 @@ JOINED_PROMPT = N_("Joined between two days: write them as YYYY-MM-DD YYYY-MM-DD
                    "- (e.g. 2026-11-01 -).")
 CITIZENS_PROMPT = N_("Citizen numbers: write them separated by commas or spaces, e.g. 12, 15 31.")
 PREVIEW_NOTE = N_("Above: each language's message exactly as citizens get it.")
+PREVIEW_IMPORTANT = N_("Marked important: it may pass the weekly limit on messages; quiet hours "
+                       "still hold.")
+PREVIEW_NOT_IMPORTANT = N_("Not marked important: citizens who reached the weekly limit on "
+                           "messages are left out.")
 SCHEDULE_PROMPT = N_("When should it go? Write the local time as YYYY-MM-DD HH:MM, e.g. "
                      "{example}.")
 EDIT_PROMPT = N_("What do you want to change?")
@@ -73,6 +82,7 @@ LABEL_BUTTON = N_("🏷 Invite label")
 JOINED_BUTTON = N_("📅 Joined between")
 CITIZENS_BUTTON = N_("🔢 Citizen numbers")
 MEMBERS_BUTTON = N_("👥 More filters")
+IMPORTANT_BUTTON = N_("❗ Important")
 LABEL_CHOICE = N_("{label} ({count})")
 ANY_LABEL_BUTTON = N_("Any label")
 ANY_TIME_BUTTON = N_("Any time")
@@ -202,6 +212,7 @@ def segment_step(c: Composing, locales: Sequence[str], members: dict[str, str] |
     if segment.memberships:
         lines.append(_(SEGMENT_ALSO, value="; ".join(
             membership_label(m, members or {}, _) for m in segment.memberships)))
+    lines.append(_(SEGMENT_IMPORTANT if c.important else SEGMENT_NOT_IMPORTANT))
 
     def toggle(label: str, on: bool, action: str, index: int | None = None) -> tuple[str, str]:
         return (_(ON, label=label) if on else label, data(c, action, index))
@@ -214,6 +225,7 @@ def segment_step(c: Composing, locales: Sequence[str], members: dict[str, str] |
         ((_(LABEL_BUTTON), data(c, "label")), (_(JOINED_BUTTON), data(c, "joined"))),
         ((_(CITIZENS_BUTTON), data(c, "citizens")),
          *(((_(MEMBERS_BUTTON), data(c, "members")),) if members is not None else ())),
+        (toggle(_(IMPORTANT_BUTTON), c.important, "important"),),
         footer(c, _, ahead=(PREVIEW_BUTTON, "next")),
     )
     return "\n".join(lines), rows

@@ -8,6 +8,8 @@ from __future__ import annotations
 import struct
 from pathlib import PurePath
 
+from bot.features.broadcasts import refusals as r
+from bot.i18n import Refusal
 from bot.outbox.model import MediaKind
 
 MAX_BYTES = {
@@ -34,30 +36,31 @@ _JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 
 
 
 def check_file(kind: MediaKind, filename: str | None, content: bytes) -> None:
-    """ValueError (one line, for "broadcast: …") when the bytes may not be sent as `kind`."""
-    name = filename or "the file"
+    """Refusal (one line, for "broadcast: …") when the bytes may not be sent as `kind`."""
+    name: str | Refusal = filename or Refusal(r.UNNAMED_FILE)
     if not content:
-        raise ValueError(f"{name} is empty")
+        raise Refusal(r.FILE_EMPTY, name=name)
     if len(content) > MAX_BYTES[kind]:
-        raise ValueError(f"{name} is larger than {MAX_BYTES[kind] // 1_000_000} MB, the most "
-                         f"for {'an image' if kind is MediaKind.PHOTO else 'a document'}")
+        raise Refusal(r.IMAGE_TOO_LARGE if kind is MediaKind.PHOTO else r.DOCUMENT_TOO_LARGE,
+                      name=name, megabytes=MAX_BYTES[kind] // 1_000_000)
     if kind is MediaKind.PHOTO:
         width, height = image_size(content, name)
         if width + height > MAX_PHOTO_SIDES:
-            raise ValueError(f"{name} is {width}×{height} pixels: width and height together "
-                             f"may be at most {MAX_PHOTO_SIDES}")
+            raise Refusal(r.IMAGE_TOO_BIG, name=name, width=width, height=height,
+                          limit=MAX_PHOTO_SIDES)
         if max(width, height) > MAX_PHOTO_RATIO * min(width, height):
-            raise ValueError(f"{name} is {width}×{height} pixels: too narrow for Telegram "
-                             f"(at most 1:{MAX_PHOTO_RATIO})")
+            raise Refusal(r.IMAGE_TOO_NARROW, name=name, width=width, height=height,
+                          ratio=MAX_PHOTO_RATIO)
         return
-    starts = _SIGNATURES.get(PurePath(name).suffix.lower())
+    suffix = PurePath(filename or "").suffix.lower()
+    starts = _SIGNATURES.get(suffix)
     if starts is not None and not content.startswith(starts):
-        raise ValueError(f"{name} is not what its name says (its content is not a "
-                         f"{PurePath(name).suffix.lower()[1:].upper()} file)")
+        raise Refusal(r.NOT_AS_NAMED, name=name, kind=suffix[1:].upper())
 
 
-def image_size(content: bytes, name: str = "the file") -> tuple[int, int]:
-    """(width, height) of a whole JPEG, PNG or WebP image; ValueError for anything else."""
+def image_size(content: bytes, name: str | Refusal | None = None) -> tuple[int, int]:
+    """(width, height) of a whole JPEG, PNG or WebP image; Refusal for anything else."""
+    name = name or Refusal(r.UNNAMED_FILE)
     try:
         if content.startswith(b"\x89PNG\r\n\x1a\n"):
             return _png(content)
@@ -68,9 +71,8 @@ def image_size(content: bytes, name: str = "the file") -> tuple[int, int]:
     except (struct.error, IndexError, ValueError):
         pass
     else:
-        raise ValueError(f"{name} is not a JPEG, PNG or WebP image")
-    raise ValueError(f"{name} is not a whole JPEG, PNG or WebP image (it is cut short or "
-                     "damaged)")
+        raise Refusal(r.NOT_AN_IMAGE, name=name)
+    raise Refusal(r.BROKEN_IMAGE, name=name)
 
 
 def _png(content: bytes) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from bot.context import BotContext
 from bot.features.broadcasts.model import UNSUBSCRIBE
 from bot.features.broadcasts.progress import BroadcastProgress
 from bot.features.broadcasts.service import BroadcastService, Change
-from bot.features.broadcasts.wording import CONTROL, status_label
+from bot.features.broadcasts.wording import CONTROL, NOT_ALLOWED, status_label
 from bot.features.cases.handlers import StaffCallbackHandler
 from bot.features.staff import StaffService
 from bot.features.staff.service import OUTREACH
@@ -21,7 +21,6 @@ from bot.i18n import N_
 from bot.stages import Stage
 from bot.views import send_text
 
-NOT_ALLOWED = N_("Only coordinators and admins can do that.")
 ANSWERS = {
     "pause": N_("Paused: nothing more is sent until you resume."),
     "resume": N_("Resumed."),
@@ -73,4 +72,5 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
                     group=Stage.RIGHTS)
     if settings.staff_chat_id is not None:
         app.add_handler(StaffCallbackHandler(
-            control, rf"^{CONTROL}\|(pause|resume|cancel)\|\d+$", settings.staff_chat_id))
+            control, rf"^{CONTROL}\|(pause|resume|cancel)\|\d{{1,18}}$",
+            settings.staff_chat_id))

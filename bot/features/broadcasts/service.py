@@ -41,6 +41,20 @@ from bot.features.broadcasts.model import (
     Membership,
     Preview,
 )
+from bot.features.broadcasts.refusals import (
+    BAD_BUTTON,
+    BAD_FILTER,
+    BLOCKED,
+    CAPTION_TOO_LONG,
+    EMPTY_TEXT,
+    NEEDS_NAME,
+    NEEDS_TEXT,
+    NO_FILE,
+    TEXT_TOO_LONG,
+    UNKNOWN_BUTTON,
+    UNKNOWN_FILTER,
+    UNKNOWN_LANGUAGE,
+)
 from bot.features.broadcasts.storage import BroadcastStore, Candidate
 from bot.features.broadcasts.wording import (
     UNSUBSCRIBE_BUTTON,
@@ -51,7 +65,7 @@ from bot.features.broadcasts.wording import (
 )
 from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import Citizen, CitizenStore, Purpose
-from bot.i18n import Texts, Translator
+from bot.i18n import Refusal, Texts, Translator
 from bot.outbox import Outbox, Priority
 from bot.outbox.model import Addressed, Buttons, Message, Status
 
@@ -65,8 +79,9 @@ CANCELLED_REASON = "broadcast cancelled"
 UNSUBSCRIBED_REASON = "no more webinar news"
 
 
-class DraftError(ValueError):
-    """A broadcast that cannot be stored as written; the message says why, in one line."""
+class DraftError(Refusal):
+    """A broadcast that cannot be stored as written; the message says why, in one line: in
+    English as `str()` (the CLI's), in the staff member's language as `text(_)`."""
 
 
 class Change(StrEnum):
@@ -106,40 +121,39 @@ class BroadcastService:
         button, a text over Telegram's limit (1,024 characters with an attachment: it is the
         caption), an attachment whose bytes are not what they should be."""
         if not draft.name.strip():
-            raise DraftError("a broadcast needs a name")
+            raise DraftError(NEEDS_NAME)
         if not any(text.strip() for text in draft.texts.values()):
-            raise DraftError("a broadcast needs a text in at least one language")
+            raise DraftError(NEEDS_TEXT)
         for locale, text in draft.texts.items():
             if locale not in self._texts.locales:
-                raise DraftError(f"unknown language {locale!r}")
+                raise DraftError(UNKNOWN_LANGUAGE, locale=repr(locale))
             if not text.strip():  # Telegram refuses an empty message: say so now
-                raise DraftError(f"the {locale} text is empty")
+                raise DraftError(EMPTY_TEXT, locale=locale)
             if len(text.strip()) > MAX_TEXT:
-                raise DraftError(f"the {locale} text is longer than {MAX_TEXT} characters")
+                raise DraftError(TEXT_TOO_LONG, locale=locale, limit=MAX_TEXT)
             if draft.attachment is not None and len(text.strip()) > MAX_CAPTION:
-                raise DraftError(f"the {locale} text is longer than {MAX_CAPTION} characters, "
-                                 "the most for the caption of an image or document")
+                raise DraftError(CAPTION_TOO_LONG, locale=locale, limit=MAX_CAPTION)
         if draft.attachment is not None:
             attachment = draft.attachment
             if attachment.content is not None:
                 try:
                     check_file(attachment.kind, attachment.filename, attachment.content)
-                except ValueError as exc:
-                    raise DraftError(str(exc)) from None
+                except Refusal as exc:
+                    raise DraftError(exc.msgid, **exc.params) from None
             elif attachment.media is None:
-                raise DraftError("the attachment has neither a Telegram file_id nor bytes")
+                raise DraftError(NO_FILE)
         for locale in draft.segment.languages:
             if locale not in self._texts.locales:
-                raise DraftError(f"unknown language {locale!r}")
+                raise DraftError(UNKNOWN_LANGUAGE, locale=repr(locale))
         for spec in draft.buttons:
             prefix, _sep, argument = spec.partition(":")
             if prefix not in self._buttons:
-                known = ", ".join(sorted(self._buttons)) or "none"
-                raise DraftError(f"unknown button {prefix!r} (known: {known})")
+                raise DraftError(UNKNOWN_BUTTON, prefix=repr(prefix),
+                                 known=", ".join(sorted(self._buttons)) or "none")
             try:
                 await self._buttons[prefix](argument, self._texts.get(self._texts.default_locale))
             except ValueError as exc:
-                raise DraftError(f"button {spec}: {exc}") from None
+                raise DraftError(BAD_BUTTON, spec=spec, reason=exc) from None
         for membership in draft.segment.memberships:
             await self._members(membership)
 
@@ -167,17 +181,17 @@ class BroadcastService:
         await self.check(draft)
         preview = await self.preview(draft)
         if preview.blocked_by:
-            raise DraftError(f"no text in {', '.join(preview.blocked_by)} for citizens in the "
-                             "segment: add it, or send them the default language")
+            raise DraftError(BLOCKED, locales=", ".join(preview.blocked_by))
         attachment = draft.attachment
-        if attachment is not None and attachment.content is not None:
-            upload_id = await self._outbox.add_file(attachment.kind,
-                                                    attachment.filename or "file",
-                                                    attachment.content)
-            draft = replace(draft, attachment=replace(attachment, upload_id=upload_id,
-                                                      content=None))
-        broadcast_id = await self._store.add(draft, BroadcastStatus.SCHEDULED, created_by,
-                                             self._clock.now())
+        async with self._store.transaction() as tx:  # the file and what names it, or neither
+            if attachment is not None and attachment.content is not None:
+                upload_id = await self._outbox.add_file(attachment.kind,
+                                                        attachment.filename or "file",
+                                                        attachment.content, tx)
+                draft = replace(draft, attachment=replace(attachment, upload_id=upload_id,
+                                                          content=None))
+            broadcast_id = await self._store.add(draft, BroadcastStatus.SCHEDULED, created_by,
+                                                 self._clock.now(), tx)
         log.info("broadcast %d stored by %s, due %s", broadcast_id, created_by, draft.send_at)
         return broadcast_id
 
@@ -417,12 +431,12 @@ class BroadcastService:
         """Whom a feature's segment filter names; DraftError for one it does not know."""
         answer = self._filters.get(membership.kind)
         if answer is None:
-            known = ", ".join(sorted(self._filters)) or "none"
-            raise DraftError(f"unknown segment filter {membership.kind!r} (known: {known})")
+            raise DraftError(UNKNOWN_FILTER, kind=repr(membership.kind),
+                             known=", ".join(sorted(self._filters)) or "none")
         try:
             return await answer(membership.argument)
         except ValueError as exc:
-            raise DraftError(f"{membership.label}: {exc}") from None
+            raise DraftError(BAD_FILTER, filter=membership.label, reason=exc) from None
 
     def _fallback(self, draft: Draft) -> str | None:
         default = self._texts.default_locale

@@ -4,14 +4,14 @@ being composed with /broadcast."""
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from aiosqlite import Row
 
 from bot.clock import from_db, to_db
-from bot.db import Database
-from bot.features.broadcasts.compose_state import Composing
+from bot.db import Database, Transaction
 from bot.features.broadcasts.model import (
     Attachment,
     Broadcast,
@@ -42,9 +42,12 @@ class BroadcastStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        return self._db.transaction()
+
     async def add(self, draft: Draft, status: BroadcastStatus, created_by: str,
-                  now: datetime) -> int:
-        return await self._db.execute(
+                  now: datetime, tx: Transaction | None = None) -> int:
+        return await (tx or self._db).execute(
             "INSERT INTO broadcasts (name, texts, buttons, segment, status, send_at, important, "
             "fallback_to_default, created_by, created_at, attachment) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -158,47 +161,3 @@ def _broadcast(row: Row) -> Broadcast:
         recipients=row["recipients"], finished_at=moment(row["finished_at"]),
         counts=Counts.from_json(json.loads(row["counts"])) if row["counts"] else None,
         progress_message_id=row["progress_message_id"])
-
-
-_COMPOSE = "SELECT id, staff_user_id, thread_id, step, draft FROM broadcast_compose "
-
-
-class ComposeStore:
-    """The broadcasts being composed with /broadcast, one per staff member and topic."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def find(self, staff_user_id: int, thread_id: int) -> Composing | None:
-        row = await self._db.fetch_one(_COMPOSE + "WHERE staff_user_id = ? AND thread_id = ?",
-                                       (staff_user_id, thread_id))
-        return _composing(row) if row else None
-
-    async def get(self, compose_id: int) -> Composing | None:
-        row = await self._db.fetch_one(_COMPOSE + "WHERE id = ?", (compose_id,))
-        return _composing(row) if row else None
-
-    async def open(self, composing: Composing, now: datetime) -> int:
-        return await self._db.execute(
-            "INSERT INTO broadcast_compose (staff_user_id, thread_id, step, draft, touched_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (composing.staff_user_id, composing.thread_id, composing.token,
-             json.dumps(composing.to_json(), ensure_ascii=False), to_db(now)))
-
-    async def save(self, composing: Composing, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE broadcast_compose SET step = ?, draft = ?, touched_at = ? WHERE id = ?",
-            (composing.token, json.dumps(composing.to_json(), ensure_ascii=False), to_db(now),
-             composing.id))
-
-    async def close(self, compose_id: int) -> None:
-        await self._db.execute("DELETE FROM broadcast_compose WHERE id = ?", (compose_id,))
-
-    async def drop_untouched(self, since: datetime) -> int:
-        return await self._db.execute_rowcount(
-            "DELETE FROM broadcast_compose WHERE touched_at < ?", (to_db(since),))
-
-
-def _composing(row: Row) -> Composing:
-    return Composing.from_row(row["id"], row["staff_user_id"], row["thread_id"], row["step"],
-                              json.loads(row["draft"]))

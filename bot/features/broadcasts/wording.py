@@ -20,6 +20,8 @@ from bot.features.citizens.labels import LANGUAGE_NAMES
 from bot.i18n import N_, Translator
 from bot.outbox.model import Buttons, MediaKind
 
+NOT_ALLOWED = N_("Only coordinators and admins can do that.")
+"""To a consultant (or anyone else but a coordinator or admin) in the staff chat."""
 UNSUBSCRIBE_BUTTON = N_("No more webinar news")
 UNSUBSCRIBED = N_("Done – you will get no more webinar news from us. Nothing else changes. "
                   "You can turn it on again with /menu.")

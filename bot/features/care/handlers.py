@@ -286,4 +286,5 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     app.add_handler(CommandHandler("human", human, filters=private))
     app.add_handler(CallbackQueryHandler(
         care_button, pattern=r"^care\|(talk|later|call|call_morning|call_afternoon|call_any)$"))
-    app.add_handler(CallbackQueryHandler(direct_answer, pattern=r"^care\|ask_(yes|no)\|\d+$"))
+    app.add_handler(CallbackQueryHandler(direct_answer,
+                                         pattern=r"^care\|ask_(yes|no)\|\d{1,18}$"))

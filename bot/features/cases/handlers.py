@@ -187,5 +187,6 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     app.add_handler(CommandHandler("case", show_case, filters=staff_chat))
     app.add_handler(CommandHandler(list(RISK_MARKS), mark_risk, filters=staff_chat))
     app.add_handler(StaffCallbackHandler(
-        case_button, r"^case\|(claim|takeover|return|close|called)\|\d+$", staff_chat_id))
+        case_button, r"^case\|(claim|takeover|return|close|called)\|\d{1,18}$",
+        staff_chat_id))
 

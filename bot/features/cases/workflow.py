@@ -7,11 +7,11 @@ chat should show; the handler only renders that. Never imports telegram.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot import events
+from bot.events import Emit
 from bot.features.audit import AuditLog
 from bot.features.cases.model import Case
 from bot.features.cases.service import CaseService, ClaimResult
@@ -36,7 +36,6 @@ NOTIFY_RETURNED = N_("You are back with the job centre's automated assistant. Wr
                      "time you want a person again.")
 NOTICE_KIND = "case_notice"
 
-Emit = Callable[..., Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

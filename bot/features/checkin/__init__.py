@@ -24,7 +24,8 @@ def _service(app: Any) -> CheckinService:
         citizens=app.get(CitizenStore), store=CheckinStore(app.db), scheduler=app.scheduler,
         outbox=app.outbox, alerts=app.get(CaseAlerts), care=app.get(CareService),
         texts=app.texts, clock=app.clock, schedule=settings.checkin_schedule,
-        rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone))
+        rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone),
+        emit=app.emit)
 
 
 def _resume_after_return(app: Any) -> Any:

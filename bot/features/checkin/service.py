@@ -20,6 +20,7 @@ from bot.engine.router import DialogRouter
 from bot.engine.runner import ActionContext, DialogBinding, DialogRunner, Outcome
 from bot.engine.screen import Day, Lines, Phrase, Plural, Value
 from bot.engine.storage import SessionStore
+from bot.events import CITIZEN_CHANGED, Emit
 from bot.feature import StoredData
 from bot.features.care.service import CareService
 from bot.features.care.wording import CALL_NOTED, NO_STAFF
@@ -63,8 +64,8 @@ class CheckinService:
     def __init__(self, spec: DialogSpec, *, sessions: SessionStore, router: DialogRouter,
                  citizens: CitizenStore, store: CheckinStore, scheduler: Scheduler,
                  outbox: Outbox, alerts: CaseAlerts, care: CareService, texts: Texts,
-                 clock: Clock,
-                 schedule: CheckinSchedule, rules: ContactRules) -> None:
+                 clock: Clock, schedule: CheckinSchedule, rules: ContactRules,
+                 emit: Emit) -> None:
         self._sessions = sessions
         self._router = router
         self._citizens = citizens
@@ -77,6 +78,7 @@ class CheckinService:
         self._clock = clock
         self._schedule = schedule
         self._rules = rules
+        self._emit = emit
         self.spec = spec
         self.runner = DialogRunner(spec, self.binding(), sessions, clock,
                                    texts.translated_everywhere)
@@ -297,6 +299,7 @@ class CheckinService:
         locale = citizen.locale if citizen else self._texts.default_locale
         await self._citizens.record_consents(ctx.subject_id, choices,
                                              self.text_version(locale), ctx.now)
+        await self._emit(CITIZEN_CHANGED, ctx.subject_id)  # e.g. a job club seat is freed now
 
     def text_version(self, locale: str) -> str:
         """Consents given inside a check-in carry the version of the check-in texts shown."""

@@ -10,7 +10,7 @@ from telegram.ext import Application, ChatMemberHandler
 
 from bot.config import Settings
 from bot.context import BotContext
-from bot.events import CITIZEN_CHANGED
+from bot.events import CITIZEN_BLOCKED, CITIZEN_CHANGED
 from bot.features.citizens.storage import CitizenStore
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,8 @@ GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
 
 async def membership_changed(update: Update, context: BotContext) -> None:
-    """Blocked (`kicked`) means gone: nothing more is sent. Unblocked means back, and the
+    """Blocked (`kicked`) means gone: nothing more is sent, and the features drop what they had
+    planned at once (e.g. a job club seat goes to the next). Unblocked means back, and the
     check-in cadence picks up again (missed check-ins are not replayed)."""
     change = update.my_chat_member
     if change is None:
@@ -34,8 +35,9 @@ async def membership_changed(update: Update, context: BotContext) -> None:
     if await citizens.set_blocked(change.from_user.id, blocked_at):
         log.info("citizen %s the bot", "blocked" if blocked_at else "unblocked")
         citizen = await citizens.by_user(change.from_user.id)
-        if blocked_at is None and citizen is not None:
-            await app.emit(CITIZEN_CHANGED, citizen.id)
+        if citizen is not None:
+            await app.emit(CITIZEN_CHANGED if blocked_at is None else CITIZEN_BLOCKED,
+                           citizen.id)
 
 
 def _log_group(chat_id: int, chat_type: str, status: str, staff_chat_id: int | None) -> None:

@@ -1,30 +1,25 @@
 """/club in the staff chat: a short dialog that creates a club exactly as `python -m bot club
-create` does – the same checks and the same planner – with its state in the database
-(club_compose), so a restart continues where it was; and `/club list | link | move | cancel`,
-the CLI's other actions. Only coordinators and admins (OUTREACH). Never imports telegram."""
+create` does – the same checks and the same planner – with its state in the staff dialogs'
+table (bot/staff_dialogs), so a restart continues where it was; and `/club list | link | move |
+cancel`, the CLI's other actions. Only coordinators and admins (OUTREACH; the staff dialogs'
+handlers check). Never imports telegram."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.features.clubs import staff_wording as w
 from bot.features.clubs import wording
-from bot.features.clubs.compose_state import (
-    GENERAL_TOPIC,
-    ORDER,
-    TYPED,
-    ClubDraft,
-    Composing,
-    Step,
-)
+from bot.features.clubs.compose_state import ORDER, TYPED, ClubDraft, Composing, Step
 from bot.features.clubs.planning import ClubPlanner, checked_weeks
-from bot.features.clubs.storage import ClubComposeStore, ClubStore, NewClub
+from bot.features.clubs.storage import ClubStore, NewClub
 from bot.features.staff import Role, StaffService
-from bot.features.staff.service import OUTREACH
 from bot.features.webinars.planning import (
     PlanningError,
     Problem,
@@ -33,56 +28,42 @@ from bot.features.webinars.planning import (
     checked_minutes,
     checked_title,
 )
-from bot.i18n import Texts, Translator
+from bot.i18n import Texts
 from bot.local_time import LocalTimeError, local_to_utc, parse_local_time
 from bot.outbox.model import Buttons, Message
+from bot.staff_dialogs.base import DialogBase
+from bot.staff_dialogs.model import Outcome
+from bot.staff_dialogs.storage import StaffDialogStore
 
 log = logging.getLogger(__name__)
+KIND = "club"
 CHOICES = {Step.WEEKS: (4, 6, 8), Step.MINUTES: (60, 90, 120), Step.CAPACITY: (8, 10, 12)}
-KEPT_FOR = timedelta(days=7)
-"""A draft nobody touched for this long is dropped by the sweep."""
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What the handlers show in the dialog's topic, and the pressed button's answer."""
+class ClubComposer(DialogBase[Composing]):
+    command_name: ClassVar[str] = "club"
+    pattern: ClassVar[str] = w.PATTERN
+    not_allowed: ClassVar[str] = wording.OUTREACH_ONLY
+    citizen_topic: ClassVar[str | None] = None
 
-    screen: Message | None = None
-    notice: str | None = None
-    alert: bool = False
-    changed: bool = False
-    """A club was created or changed: the handlers run the changes sweep at once."""
-
-
-class ClubComposer:
-    def __init__(self, store: ClubComposeStore, clubs: ClubStore, staff: StaffService,
-                 texts: Texts, clock: Clock, zone: ZoneInfo) -> None:
-        self._store = store
+    def __init__(self, store: StaffDialogStore[Composing], clubs: ClubStore,
+                 staff: StaffService, on_change: Callable[[], Awaitable[Any]], texts: Texts,
+                 clock: Clock, zone: ZoneInfo) -> None:
+        """`on_change`: the clubs' changes sweep (timers, notices to members), run at once
+        after a club was created or changed."""
+        super().__init__(store, texts, clock, on_change)
         self._clubs = clubs
         self._staff = staff
-        self._texts = texts
-        self._clock = clock
         self._zone = zone
         self._planner = ClubPlanner(clubs, clock, zone)
-
-    @property
-    def _(self) -> Translator:
-        return self._texts.staff
-
-    async def allowed(self, staff_user_id: int) -> bool:
-        return await self._staff.allowed(staff_user_id, OUTREACH)
 
     # the dialog --------------------------------------------------------------------------
     async def begin(self, staff_user_id: int, thread_id: int | None) -> Outcome:
         """/club: the draft open in this topic where it was left, or a new one."""
-        thread = thread_id or GENERAL_TOPIC
-        found = await self._store.find(staff_user_id, thread)
+        found = await self._store.find(staff_user_id, thread_id)
         if found is not None:
-            shown = await self._show(found)
-            assert shown.screen is not None
-            return replace(shown, screen=replace(
-                shown.screen, text=f"{self._(w.RESUMED)}\n\n{shown.screen.text}"))
-        fresh = Composing(0, staff_user_id, thread, Step.TITLE_DA)
+            return self.resumed(await self._show(found), self._(w.RESUMED))
+        fresh = Composing(0, staff_user_id, thread_id or 0, Step.TITLE_DA)
         fresh = replace(fresh, id=await self._store.open(fresh, self._clock.now()))
         log.info("club draft %d opened by staff %d", fresh.id, staff_user_id)
         return await self._show(fresh)
@@ -90,7 +71,7 @@ class ClubComposer:
     async def typed(self, staff_user_id: int, thread_id: int | None,
                     text: str) -> Outcome | None:
         """The staff member's next line in the topic; None when no step here waits for one."""
-        c = await self._store.find(staff_user_id, thread_id or GENERAL_TOPIC)
+        c = await self._store.find(staff_user_id, thread_id)
         if c is None or c.step not in TYPED:
             return None
         try:
@@ -100,16 +81,16 @@ class ClubComposer:
         except LocalTimeError:
             return await self._again(c, self._(w.BAD_TIME, example=self._example()))
 
-    async def pressed(self, staff_user_id: int, compose_id: int, step: str,
-                      choice: str) -> Outcome:
-        c = await self._store.get(compose_id)
+    async def pressed(self, staff_user_id: int, data: str) -> Outcome:
+        """`clubnew|<draft id>|<step>|<choice>` (staff_wording.PATTERN)."""
+        _prefix, compose_id, step, choice = data.split("|")
+        c = await self._store.get(int(compose_id))
         if c is None or c.step.value != step:
             return Outcome(notice=self._(w.STALE), alert=True)
         if c.staff_user_id != staff_user_id:
             return Outcome(notice=self._(w.NOT_YOURS), alert=True)
         if choice == "cancel":
-            await self._store.close(c.id)
-            return Outcome(Message(self._(w.DROPPED), thread_id=c.thread))
+            return await self._close(c)
         if c.step is Step.LANGUAGE and choice in w.LANGUAGE_BUTTONS:
             return await self._next(c, replace(c.draft, locale=choice))
         if c.step is Step.LINK and choice == "later":
@@ -117,11 +98,8 @@ class ClubComposer:
         if c.step is Step.SUMMARY and choice == "create":
             return await self._create(c)
         if c.step in TYPED and choice.isdigit():
-            return await self.typed(staff_user_id, c.thread or None, choice) or Outcome()
+            return await self.typed(staff_user_id, c.thread, choice) or Outcome()
         return Outcome(notice=self._(w.STALE), alert=True)
-
-    async def sweep(self) -> int:
-        return await self._store.drop_untouched(self._clock.now() - KEPT_FOR)
 
     async def _answer(self, c: Composing, text: str) -> Outcome:
         """A typed answer, checked as `club create` checks its options."""
@@ -171,7 +149,12 @@ class ClubComposer:
         log.info("club %d created by staff %d in the staff chat", club_id, c.staff_user_id)
         text = self._(w.CREATED, club=club_id, title=d.title_da if self._.locale == "da"
                       else d.title_en, when=self._.datetime(local_to_utc(d.start, self._zone)))
-        return Outcome(Message(text, thread_id=c.thread), changed=True)
+        return Outcome(Message(text), thread_id=c.thread or None, changed=True)
+
+    async def _close(self, c: Composing) -> Outcome:
+        await self._store.close(c.id)
+        log.info("club draft %d dropped", c.id)
+        return Outcome(Message(self._(w.DROPPED)), thread_id=c.thread or None)
 
     async def _again(self, c: Composing, problem: str) -> Outcome:
         shown = await self._show(c)
@@ -202,7 +185,7 @@ class ClubComposer:
             rows.append(((_(w.CREATE), data + "create"),))
         rows.append(((_(w.CANCEL), data + "cancel"),))
         buttons: Buttons = tuple(rows)
-        return Outcome(Message(text, buttons, thread_id=c.thread))
+        return Outcome(Message(text, buttons), thread_id=c.thread or None, step=True)
 
     async def _summary(self, d: ClubDraft) -> str:
         assert d.start is not None and d.consultant_id is not None
@@ -218,7 +201,7 @@ class ClubComposer:
         return soon.strftime("%Y-%m-%d") + " 14:00"
 
     # /club list | link | move | cancel ----------------------------------------------------
-    async def command(self, args: list[str]) -> tuple[str, bool]:
+    async def command(self, args: Sequence[str]) -> tuple[str, bool] | None:
         """The staff chat's other /club actions: (the answer, whether a club changed)."""
         _ = self._
         action = args[0].lower() if args else ""

@@ -1,17 +1,17 @@
 """A club being created with /club in the staff chat: the step it is at and what was answered
-so far, kept as one row (club_compose) so a restart continues where it was."""
+so far, kept as one row of `staff_dialogs` (bot/staff_dialogs) so a restart continues where it
+was."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from bot.features.clubs.model import DEFAULT_CAPACITY, DEFAULT_MINUTES, DEFAULT_WEEKS
-
-GENERAL_TOPIC = 0
-"""The thread id stored for the staff chat's general topic (or a group without topics)."""
+from bot.staff_dialogs.storage import Saved
 
 
 class Step(StrEnum):
@@ -51,7 +51,7 @@ class ClubDraft:
         return raw
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> ClubDraft:
+    def from_json(cls, raw: Mapping[str, Any]) -> ClubDraft:
         start = raw.get("start")
         return cls(**{**raw, "start": datetime.fromisoformat(start) if start else None})
 
@@ -61,5 +61,15 @@ class Composing:
     id: int
     staff_user_id: int
     thread: int
+    """The forum topic it was started in, or 0 (the general one)."""
     step: Step
     draft: ClubDraft = field(default_factory=ClubDraft)
+
+    def saved(self) -> Saved:
+        return Saved(self.id, self.staff_user_id, self.thread, self.step.value,
+                     self.draft.to_json())
+
+    @classmethod
+    def from_saved(cls, saved: Saved) -> Composing:
+        return cls(saved.id, saved.staff_user_id, saved.thread_id, Step(saved.step),
+                   ClubDraft.from_json(saved.state))

@@ -1,7 +1,8 @@
 """What members hear about their club's meetings: the reminder the day before (no link) and the
 one CLUB_REMINDER_MINUTES before (with the link), each with "Can't come"; notices of a new time,
 a new link or a cancellation with an updated calendar file; and, when a whole club is called
-off, the next club of its kind. Never imports telegram.
+off, the next club of its kind; and the timer of the evaluation after the last meeting
+(bot/features/clubs/evaluation.py). Never imports telegram.
 
 Everything goes through the outbox with an idempotency key per session or club version and
 citizen, so a retried timer or sweep never tells anyone twice.
@@ -19,6 +20,8 @@ from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import Citizen, CitizenStore
 from bot.features.clubs import wording
 from bot.features.clubs.attendance import KIND as ATTENDANCE_KIND
+from bot.features.clubs.evaluation import KIND as EVALUATION_KIND
+from bot.features.clubs.evaluation import timer_key as evaluation_key
 from bot.features.clubs.model import Club, ClubSession
 from bot.features.clubs.service import ClubService, Reply, eligible, paragraphs
 from bot.features.clubs.storage import ClubStore
@@ -66,6 +69,7 @@ class ClubNotices:
 
     async def _arm(self, club: Club, sessions: list[ClubSession]) -> None:
         now = self._clock.now()
+        await self._arm_evaluation(club, sessions, now)
         for session in sessions:
             keys = {kind: f"{kind}:{session.id}"
                     for kind in (DAY_BEFORE_KIND, REMINDER_KIND, ATTENDANCE_KIND)}
@@ -82,6 +86,17 @@ class ClubNotices:
                                       session.starts_at - self._reminder, data)
             await self._scheduler.set(keys[ATTENDANCE_KIND], ATTENDANCE_KIND, None,
                                       session.ends_at, data)
+
+    async def _arm_evaluation(self, club: Club, sessions: list[ClubSession],
+                              now: datetime) -> None:
+        """The evaluation follows the end of the last meeting that is held."""
+        held = [s for s in sessions if not s.cancelled]
+        key = evaluation_key(club.id)
+        if club.cancelled or not held:
+            await self._scheduler.cancel(key)
+        elif held[-1].ends_at > now:
+            await self._scheduler.set(key, EVALUATION_KIND, None, held[-1].ends_at,
+                                      {"club": club.id})
 
     def _day_before(self, session: ClubSession) -> datetime:
         """The same local time the day before (whatever summer time does), or the end of quiet

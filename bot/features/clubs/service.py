@@ -25,7 +25,7 @@ from bot.features.clubs.calendar import club_calendar
 from bot.features.clubs.model import Club, ClubSession, JoinResult, SeatOffer, Standing
 from bot.features.clubs.offers import offer_window
 from bot.features.clubs.storage import ClubStore
-from bot.i18n import Texts, Translator
+from bot.i18n import N_, Refusal, Texts, Translator
 from bot.outbox import Outbox, Priority
 from bot.outbox.model import Buttons, Document, Message
 from bot.scheduler import Next, Scheduler, Timer
@@ -311,7 +311,7 @@ class ClubService:
         if argument == "any":
             return await self.store.seated_anywhere()
         if not argument.isdigit() or await self.store.club(int(argument)) is None:
-            raise ValueError(f"no club #{argument} (or 'any')")
+            raise Refusal(N_("no club #{argument} (or 'any')"), argument=argument)
         return frozenset(await self.store.members(int(argument)))
 
     async def segment_choices(self, _: Translator) -> list[tuple[str, str]]:
@@ -337,10 +337,10 @@ class ClubService:
         if argument == "all":
             return (((_(wording.SEE_CLUBS), "club|list"),),)
         if not argument.isdigit():
-            raise ValueError("expected a club id or 'all'")
+            raise Refusal(N_("expected a club id or 'all'"))
         club = await self.store.club(int(argument))
         if club is None or club.cancelled or not await self._upcoming(club):
-            raise ValueError("no club with a meeting still to come")
+            raise Refusal(N_("no club with a meeting still to come"))
         return (((_(wording.JOIN) + f" – {club.title(_.locale)}", f"club|join|{club.id}"),),)
 
 

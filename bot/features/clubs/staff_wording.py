@@ -6,7 +6,7 @@ from bot.features.clubs.compose_state import Step
 from bot.features.webinars.planning import Problem
 from bot.i18n import N_
 
-PATTERN = r"^clubnew\|\d+\|[a-z_]+\|[a-z0-9_]+$"
+PATTERN = r"^clubnew\|\d{1,18}\|[a-z_]+\|[a-z0-9_]+$"
 """Callback data of the dialog's buttons: clubnew|<draft id>|<step>|<choice>."""
 
 PROMPTS = {

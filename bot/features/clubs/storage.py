@@ -1,4 +1,5 @@
-"""SQL for job clubs: clubs and sessions, seats, the waitlist, seat offers, attendance.
+"""SQL for job clubs: clubs and sessions, seats, the waitlist, seat offers, attendance, the
+evaluation at the end.
 
 Every decision about a seat (join, leave, offer, accept, decline, expire) is one transaction
 (BEGIN IMMEDIATE, and the connection's lock), so two taps can never take the same seat: an open
@@ -7,7 +8,6 @@ offer holds its seat, and a seat is free only when neither a member nor an open 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +17,6 @@ from aiosqlite import Row
 from bot.clock import from_db, to_db
 from bot.db import Database, Transaction
 from bot.features.citizens import Purpose
-from bot.features.clubs.compose_state import ClubDraft, Composing, Step
 from bot.features.clubs.model import (
     Club,
     ClubSession,
@@ -40,7 +39,6 @@ _SESSION = ("SELECT s.id, s.number, s.starts_at, s.cancelled_at, s.sequence, "
             + "FROM club_sessions s JOIN clubs k ON k.id = s.club_id ")
 _OFFER = ("SELECT id, club_id, citizen_id, from_club_id, waited_since, offered_at, expires_at, "
           "status FROM club_seat_offers ")
-_COMPOSE = "SELECT id, staff_user_id, thread_id, step, draft FROM club_compose "
 _CONSENTED = ("(SELECT e.granted FROM consent_events e WHERE e.citizen_id = c.id "
               "AND e.purpose = ? ORDER BY e.id DESC LIMIT 1)")
 
@@ -70,6 +68,28 @@ class SessionCounts:
     cant_come: int
     attended: int
     missed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One member's evaluation of one club, as /mydata shows it."""
+
+    club_id: int
+    asked_at: datetime
+    score: int | None
+    comment: str | None
+    comment_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationCounts:
+    """One club's evaluations in `report clubs`."""
+
+    asked: int
+    scored: int
+    mean: float | None
+    per_score: tuple[int, int, int, int, int]
+    """How many gave 1, 2, 3, 4 and 5."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,42 +503,58 @@ class ClubStore:
         await self._db.execute("DELETE FROM club_demand_alerts WHERE kind = ?", (kind,))
 
 
-class ClubComposeStore:
-    """The clubs being created with /club, one per staff member and topic."""
+class ClubEvaluationStore:
+    """The evaluation at a club's end: asked once per member, a score and maybe a comment."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def find(self, staff_user_id: int, thread_id: int) -> Composing | None:
-        row = await self._db.fetch_one(_COMPOSE + "WHERE staff_user_id = ? AND thread_id = ?",
-                                       (staff_user_id, thread_id))
-        return _composing(row) if row else None
+    async def asked(self, club_id: int, citizen_id: int) -> bool:
+        return await self._db.fetch_one(
+            "SELECT 1 FROM club_evaluations WHERE club_id = ? AND citizen_id = ?",
+            (club_id, citizen_id)) is not None
 
-    async def get(self, compose_id: int) -> Composing | None:
-        row = await self._db.fetch_one(_COMPOSE + "WHERE id = ?", (compose_id,))
-        return _composing(row) if row else None
-
-    async def open(self, composing: Composing, now: datetime) -> int:
-        return await self._db.execute(
-            "INSERT INTO club_compose (staff_user_id, thread_id, step, draft, touched_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (composing.staff_user_id, composing.thread, composing.step.value,
-             json.dumps(composing.draft.to_json(), ensure_ascii=False), to_db(now)))
-
-    async def save(self, composing: Composing, now: datetime) -> None:
+    async def ask(self, club_id: int, citizen_id: int, now: datetime) -> None:
         await self._db.execute(
-            "UPDATE club_compose SET step = ?, draft = ?, touched_at = ? WHERE id = ?",
-            (composing.step.value, json.dumps(composing.draft.to_json(), ensure_ascii=False),
-             to_db(now), composing.id))
+            "INSERT INTO club_evaluations (club_id, citizen_id, asked_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (club_id, citizen_id) DO NOTHING", (club_id, citizen_id, to_db(now)))
 
-    async def close(self, compose_id: int) -> bool:
-        """False when it was closed already (e.g. a second press of Create)."""
+    async def score(self, club_id: int, citizen_id: int, score: int, now: datetime) -> bool:
+        """False when the member was never asked (nothing to answer)."""
         return await self._db.execute_rowcount(
-            "DELETE FROM club_compose WHERE id = ?", (compose_id,)) > 0
+            "UPDATE club_evaluations SET score = ?, scored_at = ? WHERE club_id = ? "
+            "AND citizen_id = ?", (score, to_db(now), club_id, citizen_id)) > 0
 
-    async def drop_untouched(self, since: datetime) -> int:
+    async def comment(self, club_id: int, citizen_id: int, comment: str,
+                      now: datetime) -> bool:
         return await self._db.execute_rowcount(
-            "DELETE FROM club_compose WHERE touched_at < ?", (to_db(since),))
+            "UPDATE club_evaluations SET comment = ?, comment_at = ? WHERE club_id = ? "
+            "AND citizen_id = ?", (comment, to_db(now), club_id, citizen_id)) > 0
+
+    async def of_citizen(self, citizen_id: int) -> list[Evaluation]:
+        rows = await self._db.fetch_all(
+            "SELECT club_id, asked_at, score, comment, comment_at FROM club_evaluations "
+            "WHERE citizen_id = ? ORDER BY asked_at, club_id", (citizen_id,))
+        return [Evaluation(r["club_id"], from_db(r["asked_at"]), r["score"], r["comment"],
+                           _moment(r["comment_at"])) for r in rows]
+
+    async def forget_comments(self, written_before: datetime) -> int:
+        """Retention: the words go, the score stays."""
+        return await self._db.execute_rowcount(
+            "UPDATE club_evaluations SET comment = NULL WHERE comment IS NOT NULL "
+            "AND comment_at < ?", (to_db(written_before),))
+
+    async def counts(self) -> dict[int, EvaluationCounts]:
+        """Per club, for `report clubs`: how many were asked, and the scores (no comments)."""
+        rows = await self._db.fetch_all(
+            "SELECT club_id, COUNT(*) AS asked, COUNT(score) AS scored, "
+            "AVG(score) AS mean, "
+            "COALESCE(SUM(score = 1), 0) AS s1, COALESCE(SUM(score = 2), 0) AS s2, "
+            "COALESCE(SUM(score = 3), 0) AS s3, COALESCE(SUM(score = 4), 0) AS s4, "
+            "COALESCE(SUM(score = 5), 0) AS s5 FROM club_evaluations GROUP BY club_id")
+        return {r["club_id"]: EvaluationCounts(
+            r["asked"], r["scored"], r["mean"],
+            (r["s1"], r["s2"], r["s3"], r["s4"], r["s5"])) for r in rows}
 
 
 async def _bump(tx: Transaction, club_id: int) -> None:
@@ -623,8 +659,3 @@ def _offer(row: Row) -> SeatOffer:
     return SeatOffer(row["id"], row["club_id"], row["citizen_id"], row["from_club_id"],
                      from_db(row["waited_since"]), from_db(row["offered_at"]),
                      from_db(row["expires_at"]), OfferStatus(row["status"]))
-
-
-def _composing(row: Row) -> Composing:
-    return Composing(row["id"], row["staff_user_id"], row["thread_id"], Step(row["step"]),
-                     ClubDraft.from_json(json.loads(row["draft"])))

@@ -96,6 +96,12 @@ MY_DATA_MEMBER = N_("Job club «{title}»: you have a seat.")
 MY_DATA_WAITING = N_("Job club «{title}»: number {position} on the waitlist.")
 MY_DATA_OFFERED = N_("Job club «{title}»: a seat is offered to you until {deadline}.")
 
+# The evaluation at the end (the questions themselves are in dialogs/club_evaluation.toml) ------
+MY_DATA_ASKED = N_("Job club «{title}»: asked on {date} how the club was for you (no answer).")
+MY_DATA_SCORE = N_("Job club «{title}»: your evaluation, {score} of 5.")
+MY_DATA_COMMENT = N_("Job club «{title}»: your evaluation, {score} of 5, and your words: "
+                     "«{comment}» (the words are deleted on {until}).")
+
 # Broadcast buttons -----------------------------------------------------------------------------
 SEE_CLUBS = N_("See the job clubs")
 ANY_CLUB = N_("a seat in any job club")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.clock import Clock, from_db, to_db
@@ -13,7 +12,7 @@ from bot.engine import DialogSpec, Facts
 from bot.engine.runner import ActionContext, DialogBinding, DialogRunner
 from bot.engine.screen import Lines, Moment, Phrase, Value
 from bot.engine.storage import SessionStore
-from bot.events import CITIZEN_CHANGED
+from bot.events import CITIZEN_CHANGED, Emit
 from bot.features.care.service import CareService
 from bot.features.care.wording import FOLLOW_UP_LATER_PLAIN, FOLLOW_UP_NOW, HUMAN_REPLY, NO_STAFF
 from bot.features.cases.service import CaseService
@@ -39,7 +38,6 @@ CONSENT_STATES = ("welcome", "consent")
 RESTART_STATES = frozenset({"welcome", "declined", "deleted"})
 ALWAYS_OPEN_ENTRIES = frozenset({"mydata", "stop", "delete"})  # rights that need no consent
 
-Emit = Callable[..., Awaitable[None]]
 
 
 class OnboardingService:
@@ -133,6 +131,7 @@ class OnboardingService:
     async def _withdraw_all(self, ctx: ActionContext) -> None:
         ctx.data.pop("consents", None)
         await self._privacy.withdraw_all(ctx.subject_id, await self._version_for(ctx.subject_id))
+        await self._emit(CITIZEN_CHANGED, ctx.subject_id)  # e.g. a job club seat is freed now
 
     async def _save_name(self, ctx: ActionContext) -> None:
         name = _SPACES.sub(" ", ctx.value or "").strip()

@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.feature import Command, Feature, handlers_in
-from bot.features.care.service import CareService
 from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import CitizenStore
 from bot.features.webinars import wording
+from bot.features.webinars.compose import KIND as DIALOG_KIND
 from bot.features.webinars.compose import WebinarComposer
+from bot.features.webinars.compose_state import Composing
 from bot.features.webinars.service import FOLLOW_UP_KIND, REMINDER_KIND, WebinarService
-from bot.features.webinars.storage import WebinarComposeStore, WebinarStore
+from bot.features.webinars.storage import WebinarStore
+from bot.staff_dialogs.storage import StaffDialogStore
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -25,7 +27,7 @@ def _service(app: AppContext) -> WebinarService:
     settings = app.settings
     return WebinarService(
         WebinarStore(app.db), app.get(CitizenStore), app.outbox, app.scheduler,
-        app.get(CareService), app.texts, app.clock, reminder=settings.webinar_reminder,
+        app.texts, app.clock, reminder=settings.webinar_reminder,
         zone=settings.timezone,
         rules=ContactRules(settings.quiet_hours, settings.quiet_weekends, settings.timezone))
 
@@ -35,8 +37,10 @@ FEATURE = Feature(
     services={
         WebinarService: _service,
         WebinarComposer: lambda app: WebinarComposer(
-            WebinarComposeStore(app.db), WebinarStore(app.db), app.texts, app.clock,
-            app.settings.timezone, app.settings.webinar_reminder),
+            StaffDialogStore(app.db, DIALOG_KIND, app.settings.staff_chat_id,
+                             Composing.from_saved, Composing.saved),
+            WebinarStore(app.db), app.get(WebinarService).handle_changes, app.texts,
+            app.clock, app.settings.timezone, app.settings.webinar_reminder),
     },
     handlers=handlers_in("bot.features.webinars.handlers"),
     commands=(Command("webinars", wording.MENU, wording.HELP, position=35),),
@@ -49,4 +53,5 @@ FEATURE = Feature(
     segment_filters={"rsvp": lambda app: app.get(WebinarService).answered},
     broadcast_choices={"rsvp": lambda app: app.get(WebinarService).broadcast_choices},
     segment_choices={"rsvp": lambda app: app.get(WebinarService).segment_choices},
+    staff_dialogs=(WebinarComposer,),
 )

@@ -1,24 +1,21 @@
 """/webinar in the staff chat: a short dialog that creates a webinar exactly as `python -m bot
 webinar create` does – the same checks (planning.py) and the same planner – step by step, with
-its state in the database (compose_state.py), so a restart continues where it was. Also the
-staff's list of the sessions coming up with their answers. Never imports telegram."""
+its state in the staff dialogs' table (compose_state.py, bot/staff_dialogs), so a restart
+continues where it was. Also the staff's list of the sessions coming up with their answers
+(`/webinar list`). Never imports telegram."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.features.webinars import compose_wording as w
-from bot.features.webinars.compose_state import (
-    GENERAL_TOPIC,
-    TYPED,
-    Composing,
-    Step,
-    WebinarDraft,
-)
+from bot.features.webinars.compose_state import TYPED, Composing, Step, WebinarDraft
 from bot.features.webinars.model import Repeat
 from bot.features.webinars.planning import (
     MAX_MINUTES,
@@ -34,70 +31,57 @@ from bot.features.webinars.planning import (
     checked_title,
     session_starts,
 )
-from bot.features.webinars.storage import WebinarComposeStore, WebinarStore
-from bot.i18n import Texts, Translator
+from bot.features.webinars.storage import WebinarStore
+from bot.i18n import Texts
 from bot.local_time import LocalTimeError, local_to_utc, parse_day, parse_local_time, typed
 from bot.outbox.model import Buttons, Message
+from bot.staff_dialogs.base import DialogBase
+from bot.staff_dialogs.model import Outcome
+from bot.staff_dialogs.storage import StaffDialogStore
 
 log = logging.getLogger(__name__)
+KIND = "webinar"
 MINUTES_CHOICES = (30, 45, 60, 90)
-KEPT_FOR = timedelta(days=7)
-"""A draft nobody touched for this long is dropped by the sweep."""
 LIST_LIMIT = 30
 """/webinar list shows at most this many sessions; the CLI lists them all."""
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What the handlers show in the dialog's topic, and the pressed button's answer."""
+class WebinarComposer(DialogBase[Composing]):
+    command_name: ClassVar[str] = "webinar"
+    pattern: ClassVar[str] = w.PATTERN
+    not_allowed: ClassVar[str] = w.NOT_ALLOWED
+    citizen_topic: ClassVar[str | None] = w.CITIZEN_TOPIC
 
-    screen: Message | None = None
-    """The next step (or the result), with its buttons and topic."""
-    notice: str | None = None
-    alert: bool = False
-    created: int | None = None
-    """The webinar just created."""
-
-
-class WebinarComposer:
-    def __init__(self, store: WebinarComposeStore, webinars: WebinarStore, texts: Texts,
-                 clock: Clock, zone: ZoneInfo, reminder: timedelta) -> None:
-        self._store = store
+    def __init__(self, store: StaffDialogStore[Composing], webinars: WebinarStore,
+                 on_change: Callable[[], Awaitable[Any]], texts: Texts, clock: Clock,
+                 zone: ZoneInfo, reminder: timedelta) -> None:
+        """`on_change`: the webinars' changes sweep (timers, notices), run at once after
+        creating one."""
+        super().__init__(store, texts, clock, on_change)
         self._webinars = webinars
-        self._texts = texts
-        self._clock = clock
         self._zone = zone
         self._reminder = reminder
-
-    @property
-    def _(self) -> Translator:
-        return self._texts.staff
 
     # -- what the staff member does -------------------------------------------------------
 
     async def begin(self, staff_user_id: int, thread_id: int | None) -> Outcome:
         """/webinar: the draft open in this topic where it was left, or a new one."""
-        thread = thread_id or GENERAL_TOPIC
-        found = await self._store.find(staff_user_id, thread)
+        found = await self._store.find(staff_user_id, thread_id)
         if found is not None:
-            shown = self._show(found)
-            assert shown.screen is not None
-            return replace(shown, screen=replace(
-                shown.screen, text=f"{self._(w.RESUMED)}\n\n{shown.screen.text}"))
-        fresh = Composing(0, staff_user_id, thread, Step.TITLE_DA)
+            return self.resumed(self._show(found), self._(w.RESUMED))
+        fresh = Composing(0, staff_user_id, thread_id or 0, Step.TITLE_DA)
         fresh = replace(fresh, id=await self._store.open(fresh, self._clock.now()))
         log.info("webinar draft %d opened by staff %d", fresh.id, staff_user_id)
         return self._show(fresh)
 
-    async def cancel(self, staff_user_id: int, thread_id: int | None) -> Outcome | None:
-        """/cancel: None when no draft is open in this topic."""
-        found = await self._store.find(staff_user_id, thread_id or GENERAL_TOPIC)
-        return await self._close(found) if found else None
+    async def command(self, args: Sequence[str]) -> tuple[str, bool] | None:
+        """`/webinar list`; other words start the dialog."""
+        return (await self.listing(), False) if list(args[:1]) == ["list"] else None
 
     async def typed(self, staff_user_id: int, thread_id: int | None,
                     text: str) -> Outcome | None:
         """The staff member's next message in the topic; None when no step here waits for it."""
-        c = await self._store.find(staff_user_id, thread_id or GENERAL_TOPIC)
+        c = await self._store.find(staff_user_id, thread_id)
         if c is None or c.step not in TYPED:
             return None
         try:
@@ -108,9 +92,10 @@ class WebinarComposer:
             return self._again(c, self._(w.BAD_DAY if c.step is Step.UNTIL else w.BAD_TIME,
                                          example=self._example(c)))
 
-    async def pressed(self, staff_user_id: int, compose_id: int, step: str,
-                      choice: str) -> Outcome:
-        c = await self._store.get(compose_id)
+    async def pressed(self, staff_user_id: int, data: str) -> Outcome:
+        """`wcompose|<draft id>|<step>|<choice>` (compose_wording.PATTERN)."""
+        _prefix, compose_id, step, choice = data.split("|")
+        c = await self._store.get(int(compose_id))
         if c is None or c.step.value != step:
             return Outcome(notice=self._(w.STALE), alert=True)
         if c.staff_user_id != staff_user_id:
@@ -129,10 +114,6 @@ class WebinarComposer:
         if c.step is Step.SUMMARY and choice == "create":
             return await self._create(c)
         return Outcome(notice=self._(w.STALE), alert=True)
-
-    async def sweep(self) -> int:
-        """Drafts nobody touched for KEPT_FOR are dropped."""
-        return await self._store.drop_untouched(self._clock.now() - KEPT_FOR)
 
     # -- the steps ------------------------------------------------------------------------
 
@@ -189,12 +170,12 @@ class WebinarComposer:
                 self._(w.CREATED_SERIES, id=webinar_id, first=sessions[0].id,
                        last=sessions[-1].id, when=when))
         buttons = (((self._(w.INVITE_BUTTON), f"{w.INVITE}|{webinar_id}"),),)
-        return Outcome(Message(text, buttons, thread_id=c.thread), created=webinar_id)
+        return Outcome(Message(text, buttons), thread_id=c.thread, changed=True)
 
     async def _close(self, c: Composing) -> Outcome:
         await self._store.close(c.id)
         log.info("webinar draft %d cancelled", c.id)
-        return Outcome(Message(self._(w.CANCELLED), thread_id=c.thread))
+        return Outcome(Message(self._(w.CANCELLED)), thread_id=c.thread)
 
     def _again(self, c: Composing, problem: str) -> Outcome:
         """The same step once more, with what was wrong above it."""
@@ -216,7 +197,7 @@ class WebinarComposer:
         else:
             text = _(w.ASK[c.step], example=self._example(c),
                      minutes=int(self._reminder.total_seconds() // 60))
-        return Outcome(Message(text, self._buttons(c), thread_id=c.thread))
+        return Outcome(Message(text, self._buttons(c)), thread_id=c.thread, step=True)
 
     def _buttons(self, c: Composing) -> Buttons:
         _ = self._

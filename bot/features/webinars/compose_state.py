@@ -1,6 +1,6 @@
 """A webinar being created with /webinar in the staff chat: the step it is at and what was
-answered so far. One per staff member and topic, kept in `webinar_compose`, so a restart loses
-nothing; its buttons carry only its id and step."""
+answered so far. One per staff member and topic, kept in `staff_dialogs` (bot/staff_dialogs),
+so a restart loses nothing; its buttons carry only its id and step."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from typing import Any
 
 from bot.features.webinars.model import NewWebinar, Repeat
 from bot.local_time import parse_day, parse_local_time, typed
-
-GENERAL_TOPIC = 0
-"""`thread_id` of a dialog started outside any forum topic."""
+from bot.staff_dialogs.storage import GENERAL_TOPIC, Saved
 
 
 class Step(StrEnum):
@@ -84,3 +82,12 @@ class Composing:
     def thread(self) -> int | None:
         """Where to answer: the topic, or None for the general one."""
         return None if self.thread_id == GENERAL_TOPIC else self.thread_id
+
+    def saved(self) -> Saved:
+        return Saved(self.id, self.staff_user_id, self.thread_id, self.step.value,
+                     self.draft.to_json())
+
+    @classmethod
+    def from_saved(cls, saved: Saved) -> Composing:
+        return cls(saved.id, saved.staff_user_id, saved.thread_id, Step(saved.step),
+                   WebinarDraft.from_json(saved.state))

@@ -10,10 +10,10 @@ from bot.i18n import N_
 
 PREFIX = "wcompose"
 """Callback data of the dialog's buttons: `wcompose|<dialog id>|<step>|<choice>`."""
-PATTERN = rf"^{PREFIX}\|\d+\|\w+\|[\w-]+$"
+PATTERN = rf"^{PREFIX}\|\d{{1,18}}\|\w+\|[\w-]+$"
 INVITE = "webinar|invite"
 """Callback data `webinar|invite|<webinar id>` of "Invite citizens" after creating."""
-INVITE_PATTERN = r"^webinar\|invite\|\d+$"
+INVITE_PATTERN = r"^webinar\|invite\|\d{1,18}$"
 
 NOT_ALLOWED = N_("Only coordinators and admins can do that.")
 CITIZEN_TOPIC = N_("This is a citizen's topic. Start /webinar in your own topic or in the "

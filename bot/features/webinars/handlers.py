@@ -13,12 +13,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.config import Settings
 from bot.context import BotContext
-from bot.engine.screen import render
-from bot.features.care.wording import human_reply
 from bot.features.citizens import Citizen
 from bot.features.dialogs import FrontDoor
 from bot.features.dialogs.handlers import citizen_of
 from bot.features.dialogs.handlers import press as front_door_press
+from bot.features.drafts.handlers import feedback as start_draft
 from bot.features.staff import StaffService
 from bot.features.staff.service import OUTREACH
 from bot.features.webinars import staff_handlers, wording
@@ -28,8 +27,8 @@ from bot.outbox.model import Buttons
 from bot.views import answer_press, inline_markup, reply_here, send_text
 
 log = logging.getLogger(__name__)
-RSVP = r"^webinar\|rsvp\|\d+\|(yes|maybe|no)$"
-FEEDBACK = r"^webinar\|feedback\|\d+$"
+RSVP = r"^webinar\|rsvp\|\d{1,18}\|(yes|maybe|no)$"
+FEEDBACK = r"^webinar\|feedback\|\d{1,18}$"
 FROM_MENU = r"^onboarding\|menu\|webinars$"
 """The menu's "My webinars" (dialogs/onboarding.toml)."""
 
@@ -94,19 +93,17 @@ async def _show_mine(context: BotContext, citizen: Citizen) -> None:
 
 
 async def feedback(update: Update, context: BotContext) -> None:
-    """The follow-up's offer of feedback on an application: a consultant case."""
+    """The follow-up's offer of feedback on an application: the draft dialog
+    (bot/features/drafts), counted once for the webinar report."""
     query = update.callback_query
     assert query is not None and query.data is not None
     citizen = await context.citizen_for(query.from_user.id)
     if citizen is None:  # not a citizen (any more): nothing to ask for
         await front_door_press(update, context)
         return
-    await query.answer()
-    _ = context.app.texts.get(citizen.locale)
-    opening = await context.app.get(WebinarService).request_feedback(
-        citizen, int(query.data.rsplit("|", 1)[1]))
-    text = render(human_reply(opening), _) if opening else _(wording.FEEDBACK_ASKED)
-    await send_text(context.bot, citizen.chat_id, text)
+    await context.app.get(WebinarService).request_feedback(citizen,
+                                                           int(query.data.rsplit("|", 1)[1]))
+    await start_draft(update, context)
 
 
 async def attended(update: Update, context: BotContext) -> None:

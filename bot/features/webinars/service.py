@@ -18,14 +18,12 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.engine.screen import Moment, Phrase, Value, render
 from bot.feature import StoredData
-from bot.features.care.service import CareService
-from bot.features.cases.service import Opening
 from bot.features.checkin.timing import ContactRules
 from bot.features.citizens import Citizen, CitizenStore
 from bot.features.webinars import ics, wording
 from bot.features.webinars.model import Answer, Answered, Rsvp, Session
 from bot.features.webinars.storage import WebinarStore
-from bot.i18n import Texts, Translator
+from bot.i18n import N_, Refusal, Texts, Translator
 from bot.outbox import Outbox, Priority
 from bot.outbox.model import Buttons, Document, Message
 from bot.scheduler import Next, Scheduler, Timer
@@ -55,13 +53,12 @@ class Answering:
 
 class WebinarService:
     def __init__(self, store: WebinarStore, citizens: CitizenStore, outbox: Outbox,
-                 scheduler: Scheduler, care: CareService, texts: Texts, clock: Clock, *,
+                 scheduler: Scheduler, texts: Texts, clock: Clock, *,
                  reminder: timedelta, zone: ZoneInfo, rules: ContactRules) -> None:
         self.store = store
         self._citizens = citizens
         self._outbox = outbox
         self._scheduler = scheduler
-        self._care = care
         self._texts = texts
         self._clock = clock
         self._reminder = reminder
@@ -83,10 +80,11 @@ class WebinarService:
     async def broadcast_buttons(self, argument: str, _: Translator) -> Buttons:
         """`rsvp:<webinar id>` in a broadcast: the answer buttons of its next session."""
         if not argument.isdigit():
-            raise ValueError(f"rsvp:{argument}: expected a webinar id")
+            raise Refusal(N_("rsvp:{argument}: expected a webinar id"), argument=argument)
         session = await self.store.next_session(int(argument), self._clock.now())
         if session is None:
-            raise ValueError(f"rsvp:{argument}: no webinar with a session still to come")
+            raise Refusal(N_("rsvp:{argument}: no webinar with a session still to come"),
+                          argument=argument)
         return self.rsvp_buttons(session.id, _)
 
     async def broadcast_choices(self, _: Translator) -> list[tuple[str, str]]:
@@ -105,7 +103,7 @@ class WebinarService:
         """The broadcast segment filter `rsvp` (`--rsvp 12`, `--no-rsvp 12`): whoever answered
         any session of webinar 12, whatever they answered."""
         if not argument.isdigit() or not await self.store.sessions(int(argument)):
-            raise ValueError(f"no webinar #{argument}")
+            raise Refusal(N_("no webinar #{argument}"), argument=argument)
         return await self.store.answered_by(int(argument))
 
     async def segment_choices(self, _: Translator) -> list[tuple[str, str]]:
@@ -360,13 +358,14 @@ class WebinarService:
                 key=f"{FOLLOW_UP_KIND}:{session.id}:{citizen.id}")
         return None
 
-    async def request_feedback(self, citizen: Citizen, session_id: int) -> Opening | None:
-        """The follow-up's offer taken: a consultant case, as /human opens (until a feedback
-        feature exists). None when it was taken already, or the citizen had no answer there."""
+    async def request_feedback(self, citizen: Citizen, session_id: int) -> bool:
+        """The follow-up's offer taken, counted for the report (the draft dialog follows,
+        bot/features/drafts). False when it was counted already, or the citizen had no answer
+        there."""
         if not await self.store.request_feedback(session_id, citizen.id, self._clock.now()):
-            return None
+            return False
         log.info("webinar session %d: citizen %d asked for feedback", session_id, citizen.id)
-        return await self._care.request_human(citizen.id, None)
+        return True
 
     async def mark_attended(self, session_id: int, citizen_ids: list[int]) -> int | None:
         """Staff's /attended; None when there is no such session."""

@@ -11,7 +11,6 @@ from aiosqlite import Row
 
 from bot.clock import from_db, to_db
 from bot.db import Database, Transaction
-from bot.features.webinars.compose_state import Composing, Step, WebinarDraft
 from bot.features.webinars.model import (
     Answer,
     Answered,
@@ -336,49 +335,3 @@ def _counts(row: Row) -> SessionCounts:
 def _rsvp(row: Row) -> Rsvp:
     return Rsvp(row["session_id"], row["citizen_id"], Answer(row["answer"]),
                 row["waitlist_ticket"], from_db(row["answered_at"]), _moment(row["reminded_at"]))
-
-
-_COMPOSE = "SELECT id, staff_user_id, thread_id, step, draft FROM webinar_compose "
-
-
-class WebinarComposeStore:
-    """The webinars being created with /webinar, one per staff member and topic."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def find(self, staff_user_id: int, thread_id: int) -> Composing | None:
-        row = await self._db.fetch_one(_COMPOSE + "WHERE staff_user_id = ? AND thread_id = ?",
-                                       (staff_user_id, thread_id))
-        return _composing(row) if row else None
-
-    async def get(self, compose_id: int) -> Composing | None:
-        row = await self._db.fetch_one(_COMPOSE + "WHERE id = ?", (compose_id,))
-        return _composing(row) if row else None
-
-    async def open(self, composing: Composing, now: datetime) -> int:
-        return await self._db.execute(
-            "INSERT INTO webinar_compose (staff_user_id, thread_id, step, draft, touched_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (composing.staff_user_id, composing.thread_id, composing.step.value,
-             json.dumps(composing.draft.to_json(), ensure_ascii=False), to_db(now)))
-
-    async def save(self, composing: Composing, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE webinar_compose SET step = ?, draft = ?, touched_at = ? WHERE id = ?",
-            (composing.step.value, json.dumps(composing.draft.to_json(), ensure_ascii=False),
-             to_db(now), composing.id))
-
-    async def close(self, compose_id: int) -> bool:
-        """False when it was closed already (e.g. a second press of Create)."""
-        return await self._db.execute_rowcount(
-            "DELETE FROM webinar_compose WHERE id = ?", (compose_id,)) > 0
-
-    async def drop_untouched(self, since: datetime) -> int:
-        return await self._db.execute_rowcount(
-            "DELETE FROM webinar_compose WHERE touched_at < ?", (to_db(since),))
-
-
-def _composing(row: Row) -> Composing:
-    return Composing(row["id"], row["staff_user_id"], row["thread_id"], Step(row["step"]),
-                     WebinarDraft.from_json(json.loads(row["draft"])))

@@ -48,10 +48,10 @@ CANCELLED_WAITLIST = N_("«{title}», {when}, has been cancelled, so the waitlis
                         "are sorry.")
 THANKS = N_("Thank you for joining «{title}».")
 RECORDING = N_("The recording or slides: {link}")
-FEEDBACK_OFFER = N_("Would you like feedback on an application or your CV? Tap the button, and "
-                    "a consultant from the job centre will get in touch.")
+FEEDBACK_OFFER = N_("Would you like feedback on an application or your CV? Tap the button and "
+                    "send it to us: a consultant from the job centre reads it and writes back "
+                    "here.")
 FEEDBACK_BUTTON = N_("Yes, feedback on an application")
-FEEDBACK_ASKED = N_("You have asked for feedback already – a consultant will get in touch.")
 
 MY_NONE = N_("You have no webinars coming up. When the job centre invites you to one, you can "
              "answer with the buttons in the invitation.")

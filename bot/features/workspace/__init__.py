@@ -44,7 +44,7 @@ async def _start(app: AppContext, bot: ExtBot[None], sender: OutboxSender) -> No
     """The staff chat checked (and logged) at start; the sender finds topics through it."""
     topics = app.get(Topics)
     await topics.check(bot)
-    sender.resolve_topics(partial(topics.resolve, bot))
+    sender.resolve_topics(partial(topics.resolve, bot), topics.refused)
 
 
 def _case_closed(app: AppContext) -> Callable[[Case], Awaitable[None]]:

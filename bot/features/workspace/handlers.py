@@ -204,5 +204,6 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     app.add_handler(MessageHandler(staff_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
                                    staff_wrote))
     app.add_handler(StaffCallbackHandler(
-        call_outcome, r"^call\|(reached|not_reached|new_time)\|\d+$", staff_chat_id))
+        call_outcome, r"^call\|(reached|not_reached|new_time)\|\d{1,18}$",
+        staff_chat_id))
 

@@ -88,6 +88,18 @@ class Topics:
         await self._store.save_topic(Topic(citizen_id, created.message_thread_id, None, False))
         return created.message_thread_id, None
 
+    async def refused(self, citizen_id: int, deleted: bool) -> None:
+        """Telegram refused a post in the citizen's topic: staff closed it by hand (the next
+        post reopens it) or deleted it (the next post opens a new one)."""
+        topic = await self._store.topic(citizen_id)
+        if topic is None or topic.thread_id is None:
+            return
+        log.warning("staff topic %d was %s in Telegram; %s", topic.thread_id,
+                    "deleted" if deleted else "closed",
+                    "a new one is opened" if deleted else "it is reopened")
+        await self._store.save_topic(Topic(citizen_id, None if deleted else topic.thread_id,
+                                           topic.anchor_message_id, not deleted))
+
     async def anchor(self, item: OutboxItem, message_id: int) -> None:
         """Plain group: the first header for a citizen becomes the anchor of their thread."""
         citizen_id = item.message.topic_of

@@ -26,6 +26,7 @@ from bot.features.enabled import FEATURES
 from bot.health.heartbeat import ApiHeartbeat
 from bot.health.stack_dump import install_stack_dump
 from bot.health.storage import HeartbeatStore
+from bot.inbox import Inbox, InboxStore
 from bot.lean_bot import LeanBot
 from bot.outbox.limiter import SendLimiter, limiter_of
 from bot.outbox.sender import OutboxSender
@@ -97,25 +98,34 @@ async def open_resources(application: App) -> None:
     application.bot_data["outbox_sender"] = sender
     heartbeat = ApiHeartbeat(application.bot, HeartbeatStore(context.db), context.clock)
     await heartbeat.started()
-    sweeps = application.bot_data["sweeps"] = _sweeps(context, changes, heartbeat)
+    inbox = Inbox(InboxStore(context.db), context.clock)
+    sweeps = application.bot_data["sweeps"] = _sweeps(context, changes, heartbeat, inbox)
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
             asyncio.create_task(sender.run(), name="outbox"),
             asyncio.create_task(run_sweeps(sweeps, SWEEP_INTERVAL_SECONDS), name="sweeps"),
         ]
+    # Updates kept before the last stop but not handled go first; then the transport's own.
+    await inbox.replay(application.update_queue, application.bot)
+    if isinstance(application.bot, LeanBot):
+        application.bot.keep_updates_in(inbox)
+    processor = application.update_processor
+    if isinstance(processor, ChatOrderedProcessor):
+        processor.inbox = inbox
     # What start-up built (libraries, texts, dialogs, lexicons, the model) lives as long as the
     # process: kept out of the cyclic collector's full passes, which otherwise walk all of it
     # and hold up replies for tens of milliseconds.
     gc.freeze()
 
 
-def _sweeps(context: AppContext, changes: ChangeFeed,
-            heartbeat: ApiHeartbeat) -> dict[str, Sweep]:
-    """The shared ones (what other processes changed first, timers, outbox retention,
-    heartbeat) and every feature's own."""
+def _sweeps(context: AppContext, changes: ChangeFeed, heartbeat: ApiHeartbeat,
+            inbox: Inbox) -> dict[str, Sweep]:
+    """The shared ones (what other processes changed first, timers, outbox and inbox
+    retention, heartbeat) and every feature's own."""
     sweeps: dict[str, Sweep] = {"changes by other processes": changes.apply,
                                 "timers": context.scheduler.fire_due,
-                                "outbox retention": context.outbox.purge_old}
+                                "outbox retention": context.outbox.purge_old,
+                                "inbox retention": inbox.purge_old}
     for feature in context.features:
         sweeps.update({name: make(context) for name, make in feature.sweeps.items()})
     sweeps["bot api heartbeat"] = heartbeat.beat

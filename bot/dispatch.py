@@ -4,16 +4,22 @@ PTB's concurrent mode alone runs a chat's updates in any order. This processor k
 lock per active chat and only then takes one of `workers` slots, so updates of one chat are
 handled strictly in arrival order, while a slow chat holds at most one slot and never stalls
 the others: its queued updates wait on its own lock, not on the shared slots.
+
+With an inbox (bot/inbox), a repeat of an update already kept is skipped, and a kept update is
+marked done once its handling has finished (not when it was cancelled by a stop: it is then
+handled at the next start).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.inbox import Claim, Inbox
 
 QUEUE_BOUND = 100_000  # PTB's own semaphore only bounds waiting tasks; real work is `workers`
 
@@ -23,8 +29,19 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates=QUEUE_BOUND)
         self._workers = asyncio.Semaphore(workers)
         self._chats: dict[int, _ChatLock] = {}
+        self.inbox: Inbox | None = None  # set once the database is open
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        claim = Claim.PASS if self.inbox is None else self.inbox.claim(update)
+        if claim is Claim.SKIP:
+            if isinstance(coroutine, Coroutine):
+                coroutine.close()  # never to be awaited: no "was never awaited" warning
+            return
+        await self._in_order(update, coroutine)
+        if claim is Claim.HANDLE and self.inbox is not None and isinstance(update, Update):
+            self.inbox.done(update.update_id)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
             async with self._workers:

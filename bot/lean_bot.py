@@ -7,6 +7,10 @@ the full path while nothing read it. These methods go through PTB's public
 back only what a caller can use: the message id (the outbox's `on_sent` hooks need it).
 Errors are PTB's typed exceptions as with the ordinary methods (RetryAfter, Forbidden, ...).
 
+getUpdates writes what it fetched to the inbox (bot/inbox) before PTB's updater can confirm it
+with the next call; when the inbox cannot, the call fails as a network error would, so the
+updater tries again later and Telegram delivers the same updates again.
+
 An inline keyboard may also be given as rows of (label, callback data): it is sent as the JSON
 Telegram reads, without building and serialising an InlineKeyboardButton per button (ten
 times the cost of the plain dict).
@@ -14,6 +18,7 @@ times the cost of the plain dict).
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -24,9 +29,15 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     TelegramObject,
+    Update,
 )
+from telegram.error import NetworkError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
+
+from bot.inbox import Inbox
+
+log = logging.getLogger(__name__)
 
 InlineRows = Sequence[Sequence[tuple[str, str]]]
 """An inline keyboard: rows of (label, callback data)."""
@@ -41,6 +52,25 @@ class LeanBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         warnings.filterwarnings("ignore", message=_OWN_METHODS, category=PTBUserWarning)
+        self._inbox: Inbox | None = None  # PTB freezes public attributes
+
+    def keep_updates_in(self, inbox: Inbox) -> None:
+        """Once the database is open: getUpdates keeps what it fetched there."""
+        self._inbox = inbox
+
+    @property
+    def inbox(self) -> Inbox | None:
+        return self._inbox
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        if self._inbox is not None and updates:
+            try:
+                await self._inbox.keep(updates)
+            except Exception as exc:
+                log.exception("the inbox could not keep %d update(s)", len(updates))
+                raise InboxUnavailable("updates not kept; fetched again later") from exc
+        return updates
 
     async def send_text(self, chat_id: int | str, text: str, *,
                         reply_markup: ReplyMarkup | None = None,
@@ -71,6 +101,10 @@ class LeanBot(ExtBot[None]):
         await self.do_api_request("editMessageReplyMarkup", {
             "chat_id": chat_id, "message_id": message_id,
             "reply_markup": _markup(reply_markup)})
+
+
+class InboxUnavailable(NetworkError):
+    """A TelegramError, so PTB's polling loop logs it and retries instead of ending."""
 
 
 def _markup(markup: ReplyMarkup | None) -> TelegramObject | dict[str, Any] | None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.cache import ChangeNotes
 from bot.cli.drafts import COLUMNS, feedback_rows
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.features.citizens import CitizenStore
@@ -23,7 +25,8 @@ MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 async def make_drafts(path: Path, settings: Settings) -> None:
     db = await Database.open(path)
     try:
-        citizen = await CitizenStore(db).create(4242, 4242, "da", TUESDAY)
+        citizens = CitizenStore(db, ChangeNotes.of(db, SystemClock()))
+        citizen = await citizens.create(4242, 4242, "da", TUESDAY)
         await StaffStore(db).put(21, "consultant", None, TUESDAY)
         await StaffStore(db).set_name(21, "Mette")
         store = DraftStore(db)

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.cache import ChangeNotes
+from bot.clock import SystemClock
 from bot.db import Database
 from bot.features.citizens import CitizenStore, Purpose
 from tests.conftest import TOKEN, bot_process, run_cli
@@ -30,7 +32,7 @@ async def _citizens(path: Path) -> None:
     """Four Danish citizens who said yes to job clubs in the welcome."""
     db = await Database.open(path)
     try:
-        store = CitizenStore(db)
+        store = CitizenStore(db, ChangeNotes.of(db, SystemClock()))  # as the CLI would
         for user in (MEMBER, WAITING, NEXT, LAST):
             citizen = await store.create(user, user, "da", datetime(2026, 11, 2, tzinfo=UTC))
             await store.record_consents(citizen.id, {Purpose.JOB_CLUB: True}, "t",

@@ -33,8 +33,9 @@ App = Any  # telegram.ext.Application; Any keeps tornado's handler kwargs simple
 
 
 class TelegramHook(tornado.web.RequestHandler):
-    """Telegram's POST: the secret is checked before the body is read, then the update is queued
-    and answered 200 at once (the handlers run on the application's own tasks)."""
+    """Telegram's POST: the secret is checked before the body is read, then the update is kept in
+    the inbox (committed), queued and answered 200 at once (the handlers run on the
+    application's own tasks)."""
 
     SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
 
@@ -53,6 +54,13 @@ class TelegramHook(tornado.web.RequestHandler):
         except (ValueError, TypeError, KeyError, AttributeError):
             log.warning("webhook: a POST that is not a Telegram update was refused")
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        inbox = self.bot_application.bot.inbox
+        if inbox is not None:
+            try:
+                await inbox.keep([update])
+            except Exception:  # Telegram delivers it again after a non-200
+                log.exception("webhook: the inbox could not keep an update")
+                raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
         await self.bot_application.update_queue.put(update)
         self.set_status(HTTPStatus.OK)
 

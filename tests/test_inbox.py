@@ -1,0 +1,131 @@
+"""The inbox (bot/inbox): kept updates are handled once, marked done with their body cleared,
+replayed after a stop that left them unhandled, and given up after too many starts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+from bot.db import Database
+from bot.dispatch import ChatOrderedProcessor
+from bot.inbox import Claim, Inbox, InboxStore
+from bot.inbox.intake import KEEP_HANDLED, MAX_STARTS
+from bot.transport.local_api import LocalBotApi
+from bot.transport.local_updates import UpdateFactory
+from tests.fakes import FakeClock
+
+CHAT = 77
+
+
+async def rows(db: Database) -> list[tuple[int, bool, bool, int]]:
+    """(update id, body kept, done, starts) of every row."""
+    await db.flush()
+    found = await db.fetch_all(
+        "SELECT update_id, body, done_at, starts FROM inbox ORDER BY update_id")
+    return [(int(r["update_id"]), r["body"] is not None, r["done_at"] is not None,
+             int(r["starts"])) for r in found]
+
+
+async def test_a_kept_update_is_handled_once_even_when_telegram_delivers_it_again(
+        tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate()
+    inbox = Inbox(InboxStore(db), FakeClock())
+    processor = ChatOrderedProcessor(workers=4)
+    processor.inbox = inbox
+    api = LocalBotApi()
+    application = (ApplicationBuilder().token("1:inbox-test").request(api)
+                   .get_updates_request(api).concurrent_updates(processor).build())
+    handled: list[str] = []
+
+    async def handle(update: Update, _context: object) -> None:
+        assert update.effective_message is not None
+        handled.append(str(update.effective_message.text))
+
+    application.add_handler(MessageHandler(filters.TEXT, handle))
+    updates = UpdateFactory(application.bot)
+    first, second = updates.message(CHAT, "one"), updates.message(CHAT, "two")
+    async with application:
+        await application.start()
+        await inbox.keep([first, second])
+        await inbox.keep([first])  # delivered again: a 200 that was lost, say
+        for update in (first, second, first):
+            await application.update_queue.put(update)
+        await application.update_queue.join()
+        await application.stop()
+    assert handled == ["one", "two"]
+    assert await rows(db) == [(first.update_id, False, True, 0),
+                              (second.update_id, False, True, 0)]
+    await db.close()
+
+
+async def test_what_a_stop_left_unhandled_is_replayed_in_order_and_a_repeat_is_skipped(
+        tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate()
+    clock = FakeClock()
+    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+    updates = UpdateFactory(bot)
+    done, left, later = (updates.message(CHAT, t) for t in ("done", "left", "later"))
+    before = Inbox(InboxStore(db), clock)
+    await before.keep([done, left, later])
+    for update in (done, left, later):
+        assert before.claim(update) is Claim.HANDLE
+    before.done(done.update_id)  # then the process was killed
+
+    after = Inbox(InboxStore(db), clock)  # the next start
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    assert await after.replay(queue, bot) == 2
+    replayed = [queue.get_nowait(), queue.get_nowait()]
+    assert [u.update_id for u in replayed if isinstance(u, Update)] == [left.update_id,
+                                                                        later.update_id]
+    assert replayed[0] == left and replayed[0].effective_message is not None
+    assert replayed[0].effective_message.text == "left"
+    await after.keep([left])  # Telegram had not been told: it delivers it again
+    assert [after.claim(u) for u in (*replayed, left)] == [Claim.HANDLE, Claim.HANDLE,
+                                                           Claim.SKIP]
+    assert after.claim(updates.message(CHAT, "typed in the console")) is Claim.PASS
+    assert await rows(db) == [(done.update_id, False, True, 0), (left.update_id, True, False, 1),
+                              (later.update_id, True, False, 1)]
+    await db.close()
+
+
+async def test_an_update_whose_handling_never_ends_is_given_up_after_max_starts(
+        tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate()
+    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+    poison = UpdateFactory(bot).message(CHAT, "kills the process every time")
+    await Inbox(InboxStore(db), FakeClock()).keep([poison])
+    replayed = []
+    for _start in range(MAX_STARTS + 1):
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        replayed.append(await Inbox(InboxStore(db), FakeClock()).replay(queue, bot))
+    assert replayed == [1] * MAX_STARTS + [0]
+    assert await rows(db) == [(poison.update_id, False, True, MAX_STARTS + 1)]
+    await db.close()
+
+
+async def test_handled_ids_are_kept_two_days_and_unhandled_ones_until_handled(
+        tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate()
+    clock = FakeClock()
+    inbox = Inbox(InboxStore(db), clock)
+    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+    updates = UpdateFactory(bot)
+    old, pending = updates.message(CHAT, "old"), updates.message(CHAT, "pending")
+    await inbox.keep([old, pending])
+    inbox.claim(old)
+    inbox.done(old.update_id)
+    clock.advance(seconds=(KEEP_HANDLED - timedelta(minutes=1)).total_seconds())
+    await inbox.purge_old()
+    assert [r[0] for r in await rows(db)] == sorted([old.update_id, pending.update_id])
+    clock.advance(minutes=2)
+    await inbox.purge_old()
+    assert [r[0] for r in await rows(db)] == [pending.update_id]
+    await db.close()

@@ -156,13 +156,23 @@ async def run_latency(template: Path, workdir: Path, steps: list[tuple[int, str,
             trips, commits = db.stats.trips, db.stats.commits
             errors_before = problem_count()
             arrival: dict[int, float] = {}
+            inbox = application.bot.inbox
+            intake: list[asyncio.Task[None]] = []
+
+            async def deliver(update: Update) -> None:
+                """As a webhook POST is taken: kept in the inbox (committed), then queued."""
+                if inbox is not None:
+                    await inbox.keep([update])
+                application.update_queue.put_nowait(update)
+
             started = time.perf_counter()
             for index, update in enumerate(built):
                 delay = started + index / rate - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
                 arrival[update.update_id] = time.perf_counter()
-                application.update_queue.put_nowait(update)
+                intake.append(asyncio.create_task(deliver(update)))
+            await asyncio.gather(*intake)
             await application.update_queue.join()
             trips, commits = db.stats.trips - trips, db.stats.commits - commits
             latencies = [(tally.last[u] - at) * 1000 for u, at in arrival.items()

@@ -10,8 +10,10 @@ concurrency, order within a chat) are part of what is measured. Both talk to the
 * echo (PTB default): `concurrent_updates(True)`; text is echoed with `reply_text`, a button
   press is answered and its data echoed as a message (so no update is free).
 * echo (ChatOrdered): the same echo on our `ChatOrderedProcessor`.
-* full path: `bot.app.build_application` on a fresh temp SQLite file — dispatch, the dialog
-  engine, the SQL reads and writes, rendering and the Bot API calls a citizen would cause.
+* full path: `bot.app.build_application` on a fresh temp SQLite file — the inbox (each batch
+  of 100 committed before it is queued, as getUpdates does, and every update marked done),
+  dispatch, the dialog engine, the SQL reads and writes, rendering and the Bot API calls a
+  citizen would cause.
 * replay (no logic): for each update, exactly the Bot API calls the full path made for it
   (recorded in the last full-path run), on `ChatOrderedProcessor`, with no database, dialog
   or rendering, and (like the full path's) answers left undecoded. Its ratio to the echo is
@@ -77,6 +79,7 @@ GOAL = 0.35
 TRIPS_GOAL = 1.5  # SQL trips to the database thread per update, under load
 COMMITS_GOAL = 0.2  # commits per update, under load
 THROUGHPUT_SEND_RATE = 1_000_000
+POLL_BATCH = 100  # the most one getUpdates returns
 """SEND_RATE of the full path: the local Bot API is not Telegram, and at the real 25/s the
 send budget (bot/outbox/budget.py), not the code, would set the pace."""
 USER_BASE = 100_000  # citizens of the timed run
@@ -310,10 +313,15 @@ async def feed(application: Application,  # type: ignore[type-arg]
     SQLite worker thread counts too); CPU time suffers less from other load on the machine.
     """
     gc.collect()
+    inbox = getattr(application.bot, "inbox", None)  # the full path's (bot/inbox)
     cpu = time.process_time()
     started = time.perf_counter()
-    for update in updates:
-        application.update_queue.put_nowait(update)
+    for start in range(0, len(updates), POLL_BATCH):
+        batch = updates[start:start + POLL_BATCH]
+        if inbox is not None:  # kept as the bot's getUpdates keeps them, a batch at a time
+            await inbox.keep(batch)
+        for update in batch:
+            application.update_queue.put_nowait(update)
     await application.update_queue.join()
     return time.perf_counter() - started, time.process_time() - cpu
 

@@ -129,3 +129,21 @@ async def test_handled_ids_are_kept_two_days_and_unhandled_ones_until_handled(
     await inbox.purge_old()
     assert [r[0] for r in await rows(db)] == [pending.update_id]
     await db.close()
+
+
+async def test_a_body_that_cannot_be_read_back_is_given_up_and_the_start_goes_on(
+        tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate()
+    await db.execute("INSERT INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
+                     (41, "{not json", "2026-11-24T09:00:00+00:00"))
+    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+    readable = UpdateFactory(bot).message(CHAT, "fine")
+    inbox = Inbox(InboxStore(db), FakeClock())
+    await inbox.keep([readable])
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    assert await Inbox(InboxStore(db), FakeClock()).replay(queue, bot) == 1
+    assert queue.get_nowait() == readable
+    assert [(r[0], r[2]) for r in await rows(db)] == sorted([(41, True),
+                                                             (readable.update_id, False)])
+    await db.close()

@@ -93,7 +93,13 @@ class Inbox:
                           update_id, MAX_STARTS)
                 self._store.done(update_id, self._clock.now())
                 continue
-            update = Update.de_json(json.loads(body), bot)
+            try:
+                update = Update.de_json(json.loads(body), bot)
+            except (ValueError, TypeError, KeyError) as exc:  # not from this PTB's Update
+                log.error("update %d given up: it cannot be read back (%s)", update_id,
+                          type(exc).__name__)
+                self._store.done(update_id, self._clock.now())
+                continue
             self._kept.add(update_id)
             queue.put_nowait(update)
             replayed += 1

@@ -36,7 +36,7 @@ class InboxStore:
         """The updates kept but not handled, oldest first, as (id, body, how many starts have
         now taken them up, this one included)."""
         rows = await self._db.execute_returning(
-            "UPDATE inbox SET starts = starts + 1 WHERE done_at IS NULL "
+            "UPDATE inbox SET starts = starts + 1 WHERE done_at IS NULL AND body IS NOT NULL "
             "RETURNING update_id, body, starts")
         return sorted((int(r["update_id"]), str(r["body"]), int(r["starts"])) for r in rows)
 

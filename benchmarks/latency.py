@@ -15,6 +15,7 @@ reply the citizen waits for). Quiet hours are off, so check-ins go out at once.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import sqlite3
 import statistics
@@ -159,10 +160,12 @@ async def run_latency(template: Path, workdir: Path, steps: list[tuple[int, str,
             inbox = application.bot.inbox
             intake: list[asyncio.Task[None]] = []
 
+            posted = {u.update_id: json.dumps(u.to_dict()) for u in built}  # the POST bodies
+
             async def deliver(update: Update) -> None:
                 """As a webhook POST is taken: kept in the inbox (committed), then queued."""
                 if inbox is not None:
-                    await inbox.keep([update])
+                    await inbox.keep([update], {update.update_id: posted[update.update_id]})
                 application.update_queue.put_nowait(update)
 
             started = time.perf_counter()

@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import gc
 import importlib.util
+import json
 import logging
 import os
 import statistics
@@ -71,6 +72,7 @@ from bot.context import AppContext
 from bot.dispatch import ChatOrderedProcessor
 from bot.engine.runner import STALE_BUTTON
 from bot.errors import SORRY
+from bot.inbox.raw import bodies_of
 from bot.transport.local_api import ApiCall, LocalBotApi
 from bot.transport.local_updates import UpdateFactory
 
@@ -312,14 +314,16 @@ async def feed(application: Application,  # type: ignore[type-arg]
     Returns wall-clock seconds and CPU seconds of the whole process (all threads, so the
     SQLite worker thread counts too); CPU time suffers less from other load on the machine.
     """
-    gc.collect()
     inbox = getattr(application.bot, "inbox", None)  # the full path's (bot/inbox)
+    batches = [updates[start:start + POLL_BATCH] for start in range(0, len(updates), POLL_BATCH)]
+    answers = [json.dumps({"ok": True, "result": [u.to_dict() for u in batch]}).encode()
+               for batch in batches] if inbox is not None else []  # as Telegram sends them
+    gc.collect()
     cpu = time.process_time()
     started = time.perf_counter()
-    for start in range(0, len(updates), POLL_BATCH):
-        batch = updates[start:start + POLL_BATCH]
+    for index, batch in enumerate(batches):
         if inbox is not None:  # kept as the bot's getUpdates keeps them, a batch at a time
-            await inbox.keep(batch)
+            await inbox.keep(batch, bodies_of(answers[index]))
         for update in batch:
             application.update_queue.put_nowait(update)
     await application.update_queue.join()

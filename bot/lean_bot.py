@@ -33,9 +33,11 @@ from telegram import (
 )
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.inbox import Inbox
+from bot.inbox.raw import KeepingRequest
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,8 @@ _OWN_METHODS = r"Please use 'Bot\.(sendMessage|editMessageText|editMessageReplyM
 
 class LeanBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        self._raw = KeepingRequest(kwargs.pop("get_updates_request", None) or HTTPXRequest())
+        super().__init__(*args, get_updates_request=self._raw, **kwargs)
         warnings.filterwarnings("ignore", message=_OWN_METHODS, category=PTBUserWarning)
         self._inbox: Inbox | None = None  # PTB freezes public attributes
 
@@ -66,7 +69,7 @@ class LeanBot(ExtBot[None]):
         updates = await super().get_updates(*args, **kwargs)
         if self._inbox is not None and updates:
             try:
-                await self._inbox.keep(updates)
+                await self._inbox.keep(updates, self._raw.take())
             except Exception as exc:
                 log.exception("the inbox could not keep %d update(s)", len(updates))
                 raise InboxUnavailable("updates not kept; fetched again later") from exc

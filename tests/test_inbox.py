@@ -4,16 +4,19 @@ replayed after a stop that left them unhandled, and given up after too many star
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from pathlib import Path
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
+from telegram.request import BaseRequest
 
 from bot.db import Database
 from bot.dispatch import ChatOrderedProcessor
 from bot.inbox import Claim, Inbox, InboxStore
 from bot.inbox.intake import KEEP_HANDLED, MAX_STARTS
+from bot.inbox.raw import KeepingRequest, bodies_of
 from bot.transport.local_api import LocalBotApi
 from bot.transport.local_updates import UpdateFactory
 from tests.fakes import FakeClock
@@ -146,4 +149,57 @@ async def test_a_body_that_cannot_be_read_back_is_given_up_and_the_start_goes_on
     assert queue.get_nowait() == readable
     assert [(r[0], r[2]) for r in await rows(db)] == sorted([(41, True),
                                                              (readable.update_id, False)])
+    await db.close()
+
+
+class _Telegram(BaseRequest):
+    """Answers getUpdates with one fixed payload, as Telegram's bytes."""
+
+    def __init__(self, payload: bytes) -> None:
+        self.payload = payload
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(self, url: str, method: str, request_data: object = None,
+                         read_timeout: object = None, write_timeout: object = None,
+                         connect_timeout: object = None,
+                         pool_timeout: object = None) -> tuple[int, bytes]:
+        return 200, self.payload
+
+
+async def test_polling_keeps_the_json_telegram_sent_and_a_replay_reads_it_back(
+        tmp_path: Path) -> None:
+    update = {"update_id": 501, "message": {
+        "message_id": 7, "date": 1764000000, "text": "Hej 👋 \u200f مرحبا",
+        "chat": {"id": CHAT, "type": "private", "first_name": "A"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "A", "language_code": "da"}}}
+    request = KeepingRequest(_Telegram(json.dumps({"ok": True, "result": [update]}).encode()))
+    assert await request.do_request("https://x/bot1:t/sendMessage", "POST") == (
+        200, request._inner.payload)  # type: ignore[attr-defined]
+    assert request.take() == {}, "only getUpdates answers are noted"
+    await request.do_request("https://x/bot1:t/getUpdates", "POST")
+    bodies = request.take()
+    assert json.loads(bodies[501]) == update and request.take() == {}
+    assert bodies_of(b"<html>bad gateway</html>") == {} == bodies_of(b'{"ok": false}')
+
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate()
+    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+    parsed = Update.de_json(update, bot)
+    await Inbox(InboxStore(db), FakeClock()).keep([parsed], bodies)
+    stored = await db.fetch_one("SELECT body FROM inbox WHERE update_id = 501")
+    assert stored is not None and stored["body"] == bodies[501]
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    await Inbox(InboxStore(db), FakeClock()).replay(queue, bot)
+    again = queue.get_nowait()
+    assert again == parsed and isinstance(again, Update) and again.effective_message is not None
+    assert again.effective_message.text == "Hej 👋 \u200f مرحبا"
     await db.close()

@@ -25,7 +25,7 @@ import asyncio
 import enum
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from telegram import Bot, Update
@@ -53,11 +53,14 @@ class Inbox:
         self._handling: set[int] = set()
         self._repeats: set[int] = set()
 
-    async def keep(self, updates: Sequence[Update]) -> None:
+    async def keep(self, updates: Sequence[Update], bodies: Mapping[int, str] | None = None
+                   ) -> None:
         """Writes the updates and waits for their commit; after this their delivery may be
-        confirmed."""
+        confirmed. `bodies`: their JSON as Telegram sent it, by id (bot/inbox/raw.py); one
+        missing there is encoded from PTB's object, which costs far more."""
         fresh = await self._store.add(
-            [(u.update_id, u.to_json()) for u in updates], self._clock.now())
+            [(u.update_id, (bodies or {}).get(u.update_id) or u.to_json()) for u in updates],
+            self._clock.now())
         for update in updates:
             if update.update_id in fresh:
                 self._kept.add(update.update_id)

@@ -57,7 +57,7 @@ class TelegramHook(tornado.web.RequestHandler):
         inbox = self.bot_application.bot.inbox
         if inbox is not None:
             try:
-                await inbox.keep([update])
+                await inbox.keep([update], {update.update_id: self.request.body.decode()})
             except Exception:  # Telegram delivers it again after a non-200
                 log.exception("webhook: the inbox could not keep an update")
                 raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,7 +17,12 @@ from bot.features.cases import CaseService
 from bot.features.citizens import CitizenStore, Purpose
 from bot.features.drafts import DraftService
 from bot.features.drafts.model import Form, Status
-from bot.features.drafts.workdays import add_working_days, working_days_between
+from bot.features.drafts.workdays import (
+    add_working_days,
+    easter_sunday,
+    is_working_day,
+    working_days_between,
+)
 from bot.features.staff import Role, StaffService
 from bot.local_time import parse_citizen_day
 from tests import draft_files
@@ -458,3 +464,20 @@ def test_the_file_limit_is_at_most_what_telegram_lets_a_bot_download() -> None:
     assert Settings.from_env({"DRAFT_MAX_MB": "20"}).draft_max_mb == 20
     with pytest.raises(ConfigError, match="DRAFT_MAX_MB: at most 20"):
         Settings.from_env({"DRAFT_MAX_MB": "25"})
+
+
+def test_danish_holidays_and_the_public_sectors_days_off_are_not_working_days() -> None:
+    zone = ZoneInfo("Europe/Copenhagen")
+    assert [easter_sunday(y) for y in (2024, 2025, 2026, 2027)] == [
+        date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5), date(2027, 3, 28)]
+    before_easter = datetime(2027, 3, 24, 9, 0, tzinfo=UTC)  # Wednesday; Thu-Mon are off
+    # Thursday after, 10:00 local as sent (summer time began on Easter Sunday)
+    assert add_working_days(before_easter, 3, zone) == datetime(2027, 4, 1, 8, 0, tzinfo=UTC)
+    off = [date(2026, 5, 14), date(2026, 5, 25), date(2026, 6, 5), date(2026, 12, 24),
+           date(2026, 12, 31), date(2027, 1, 1)]  # Ascension, Whit Monday, Grundlovsdag, ...
+    assert not any(is_working_day(day) for day in off)
+    assert is_working_day(date(2023, 5, 5)) is False  # Store bededag, still a holiday then
+    assert is_working_day(date(2026, 5, 1)) and is_working_day(date(2024, 4, 26))  # abolished
+    christmas_week = datetime(2026, 12, 22, 13, 0, tzinfo=UTC)  # Tuesday
+    assert add_working_days(christmas_week, 3, zone) == datetime(2026, 12, 29, 13, 0,
+                                                                 tzinfo=UTC)

@@ -1,16 +1,44 @@
-"""Danish working days: Monday to Friday. Public holidays are not known here (a promise made
-before Easter may fall on a holiday); the answer time is an expectation, not a deadline."""
+"""Danish working days: Monday to Friday, except the public holidays and the days the public
+sector has off besides (Grundlovsdag, Christmas Eve, New Year's Eve). Store bededag counts as a
+holiday until 2023, when it was abolished."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 DAY = timedelta(days=1)
+LAST_STORE_BEDEDAG = 2023
+
+
+def easter_sunday(year: int) -> date:
+    """The Gregorian Easter Sunday (the anonymous algorithm, as in Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+@cache
+def days_off(year: int) -> frozenset[date]:
+    easter = easter_sunday(year)
+    after_easter = [-3, -2, 1, 39, 50]  # Skærtorsdag, Langfredag, 2. påskedag, Kr. Himmelfart,
+    if year <= LAST_STORE_BEDEDAG:      # 2. pinsedag; Store bededag until 2023
+        after_easter.append(26)
+    fixed = [(1, 1), (6, 5), (12, 24), (12, 25), (12, 26), (12, 31)]
+    return frozenset([easter + timedelta(days=n) for n in after_easter]
+                     + [date(year, month, day) for month, day in fixed])
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5
+    return day.weekday() < 5 and day not in days_off(day.year)
 
 
 def add_working_days(start: datetime, days: int, zone: ZoneInfo) -> datetime:

@@ -238,14 +238,18 @@ class Database:
             await self._conn.execute("PRAGMA foreign_keys=ON")
 
     # reads ------------------------------------------------------------------------------
-    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        rows = await self.fetch_all(sql, params)
+    async def fetch_one(self, sql: str, params: Params = (), *,
+                        after_queued: bool = True) -> aiosqlite.Row | None:
+        rows = await self.fetch_all(sql, params, after_queued=after_queued)
         return rows[0] if rows else None
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Params = (), *,
+                        after_queued: bool = True) -> list[aiosqlite.Row]:
         """One trip (execute and fetch together); it waits for the queued writes first, so a
-        task reads what it wrote."""
-        if self._last is not None and not self._last.done.done():
+        task reads what it wrote. `after_queued=False`: what is committed now is enough (a
+        task that queues no writes of its own and looks again when woken: the outbox
+        sender's claim loop), so it does not wait for a commit cycle of everybody else's."""
+        if after_queued and self._last is not None and not self._last.done.done():
             await self.flush()
         async with self._lock:
             before = self._conn.total_changes

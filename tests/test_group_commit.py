@@ -39,6 +39,16 @@ async def test_the_writes_of_many_updates_commit_together(db: Database) -> None:
     assert len(await db.fetch_all("SELECT id FROM notes")) == 50
 
 
+async def test_a_read_waits_for_the_queued_writes_unless_told_committed_is_enough(
+        db: Database) -> None:
+    """The outbox sender's claim loop reads with after_queued=False: it queues nothing itself,
+    and waiting for everybody's commit cycle before each claim held a broadcast to 0.87 of
+    SEND_RATE."""
+    db.write("INSERT INTO notes (who) VALUES (?)", ("queued",))
+    assert await db.fetch_all("SELECT who FROM notes", after_queued=False) == []
+    assert [r["who"] for r in await db.fetch_all("SELECT who FROM notes")] == ["queued"]
+
+
 async def test_the_same_statement_of_many_updates_is_one_trip_and_one_bad_row_fails_alone(
         db: Database) -> None:
     """aiosqlite runs one statement per trip: the writer sends the same SQL of many units as

@@ -65,7 +65,7 @@ class OutboxStore:
             "at_most_once, status, idempotency_key FROM outbox "
             "WHERE status = 'pending' AND not_before <= ? "
             "ORDER BY priority, not_before, id LIMIT ?",
-            (to_db(now), limit),
+            (to_db(now), limit), after_queued=False,  # the claim loop (bot/outbox/sender.py)
         )
         return [_item(r) for r in rows]
 
@@ -73,7 +73,7 @@ class OutboxStore:
         """Whether some row could go now (cheaper than `ready`: nothing is read)."""
         row = await self._db.fetch_one(
             "SELECT 1 AS one FROM outbox WHERE status = 'pending' AND not_before <= ? LIMIT 1",
-            (to_db(now),))
+            (to_db(now),), after_queued=False)
         return row is not None
 
     async def ready_for_chat(self, chat_id: int, kind: str, now: datetime,

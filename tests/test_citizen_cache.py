@@ -24,6 +24,7 @@ from bot.features.staff import Role, StaffService
 from bot.transport.local_api import Fault
 from tests.conftest import CITIZEN, Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
+from tests.test_workspace import onboard_with_checkins
 
 CHANGES = "changes by other processes"
 STAFF_CHAT = -100777
@@ -31,14 +32,7 @@ ADMIN, METTE = 11, 21
 
 
 async def onboard(bot: Harness) -> Citizen:
-    await bot.say("/start", language_code="en")
-    await bot.tap("Yes, let me choose")
-    await bot.tap("Short check-ins")
-    await bot.tap("Save my choices")
-    await bot.say("Anna")
-    await bot.tap("Skip")
-    await bot.tap("No preference")
-    await bot.tap("English")
+    await onboard_with_checkins(bot)
     citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
     assert citizen is not None
     return citizen

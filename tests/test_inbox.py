@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from telegram import Update
+import pytest
+from telegram import Bot, Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 from telegram.request import BaseRequest
 
@@ -24,6 +26,20 @@ from tests.fakes import FakeClock
 CHAT = 77
 
 
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "t.db")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def bot() -> Bot:
+    """A bot to build and read back updates with (nothing is sent)."""
+    return ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+
+
 async def rows(db: Database) -> list[tuple[int, bool, bool, int]]:
     """(update id, body kept, done, starts) of every row."""
     await db.flush()
@@ -34,9 +50,7 @@ async def rows(db: Database) -> list[tuple[int, bool, bool, int]]:
 
 
 async def test_a_kept_update_is_handled_once_even_when_telegram_delivers_it_again(
-        tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
-    await db.migrate()
+        db: Database) -> None:
     inbox = Inbox(InboxStore(db), FakeClock())
     processor = ChatOrderedProcessor(workers=4)
     processor.inbox = inbox
@@ -63,15 +77,11 @@ async def test_a_kept_update_is_handled_once_even_when_telegram_delivers_it_agai
     assert handled == ["one", "two"]
     assert await rows(db) == [(first.update_id, False, True, 0),
                               (second.update_id, False, True, 0)]
-    await db.close()
 
 
 async def test_what_a_stop_left_unhandled_is_replayed_in_order_and_a_repeat_is_skipped(
-        tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
-    await db.migrate()
+        db: Database, bot: Bot) -> None:
     clock = FakeClock()
-    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
     updates = UpdateFactory(bot)
     done, left, later = (updates.message(CHAT, t) for t in ("done", "left", "later"))
     before = Inbox(InboxStore(db), clock)
@@ -94,14 +104,10 @@ async def test_what_a_stop_left_unhandled_is_replayed_in_order_and_a_repeat_is_s
     assert after.claim(updates.message(CHAT, "typed in the console")) is Claim.PASS
     assert await rows(db) == [(done.update_id, False, True, 0), (left.update_id, True, False, 1),
                               (later.update_id, True, False, 1)]
-    await db.close()
 
 
 async def test_an_update_whose_handling_never_ends_is_given_up_after_max_starts(
-        tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
-    await db.migrate()
-    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
+        db: Database, bot: Bot) -> None:
     poison = UpdateFactory(bot).message(CHAT, "kills the process every time")
     await Inbox(InboxStore(db), FakeClock()).keep([poison])
     replayed = []
@@ -110,16 +116,12 @@ async def test_an_update_whose_handling_never_ends_is_given_up_after_max_starts(
         replayed.append(await Inbox(InboxStore(db), FakeClock()).replay(queue, bot))
     assert replayed == [1] * MAX_STARTS + [0]
     assert await rows(db) == [(poison.update_id, False, True, MAX_STARTS + 1)]
-    await db.close()
 
 
 async def test_handled_ids_are_kept_two_days_and_unhandled_ones_until_handled(
-        tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
-    await db.migrate()
+        db: Database, bot: Bot) -> None:
     clock = FakeClock()
     inbox = Inbox(InboxStore(db), clock)
-    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
     updates = UpdateFactory(bot)
     old, pending = updates.message(CHAT, "old"), updates.message(CHAT, "pending")
     await inbox.keep([old, pending])
@@ -131,16 +133,12 @@ async def test_handled_ids_are_kept_two_days_and_unhandled_ones_until_handled(
     clock.advance(minutes=2)
     await inbox.purge_old()
     assert [r[0] for r in await rows(db)] == [pending.update_id]
-    await db.close()
 
 
 async def test_a_body_that_cannot_be_read_back_is_given_up_and_the_start_goes_on(
-        tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
-    await db.migrate()
+        db: Database, bot: Bot) -> None:
     await db.execute("INSERT INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
                      (41, "{not json", "2026-11-24T09:00:00+00:00"))
-    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
     readable = UpdateFactory(bot).message(CHAT, "fine")
     inbox = Inbox(InboxStore(db), FakeClock())
     await inbox.keep([readable])
@@ -149,7 +147,6 @@ async def test_a_body_that_cannot_be_read_back_is_given_up_and_the_start_goes_on
     assert queue.get_nowait() == readable
     assert [(r[0], r[2]) for r in await rows(db)] == sorted([(41, True),
                                                              (readable.update_id, False)])
-    await db.close()
 
 
 class _Telegram(BaseRequest):
@@ -176,7 +173,7 @@ class _Telegram(BaseRequest):
 
 
 async def test_polling_keeps_the_json_telegram_sent_and_a_replay_reads_it_back(
-        tmp_path: Path) -> None:
+        db: Database, bot: Bot) -> None:
     update = {"update_id": 501, "message": {
         "message_id": 7, "date": 1764000000, "text": "Hej 👋 \u200f مرحبا",
         "chat": {"id": CHAT, "type": "private", "first_name": "A"},
@@ -190,9 +187,6 @@ async def test_polling_keeps_the_json_telegram_sent_and_a_replay_reads_it_back(
     assert json.loads(bodies[501]) == update and request.take() == {}
     assert bodies_of(b"<html>bad gateway</html>") == {} == bodies_of(b'{"ok": false}')
 
-    db = await Database.open(tmp_path / "t.db")
-    await db.migrate()
-    bot = ApplicationBuilder().token("1:inbox-test").request(LocalBotApi()).build().bot
     parsed = Update.de_json(update, bot)
     await Inbox(InboxStore(db), FakeClock()).keep([parsed], bodies)
     stored = await db.fetch_one("SELECT body FROM inbox WHERE update_id = 501")
@@ -202,4 +196,3 @@ async def test_polling_keeps_the_json_telegram_sent_and_a_replay_reads_it_back(
     again = queue.get_nowait()
     assert again == parsed and isinstance(again, Update) and again.effective_message is not None
     assert again.effective_message.text == "Hej 👋 \u200f مرحبا"
-    await db.close()

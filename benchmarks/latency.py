@@ -35,6 +35,7 @@ from bot.clock import to_db
 from bot.config import Settings
 from bot.db import Database
 from bot.features.citizens import Purpose
+from bot.gc_tuning import serving_thresholds
 from bot.transport.local_api import ApiCall, LocalBotApi
 from bot.transport.local_updates import UpdateFactory
 
@@ -130,6 +131,14 @@ async def run_latency(template: Path, workdir: Path, steps: list[tuple[int, str,
                       rate: float, token: str, current: ContextVar[int | None],
                       problem_count: Callable[[], int]) -> LatencyRun:
     """One run on a fresh copy of `template`; `steps` are (user, "msg" | "press", payload)."""
+    with serving_thresholds():  # the garbage collector as `python -m bot` sets it
+        return await _run_latency(template, workdir, steps, rate, token, current,
+                                  problem_count)
+
+
+async def _run_latency(template: Path, workdir: Path, steps: list[tuple[int, str, str]],
+                       rate: float, token: str, current: ContextVar[int | None],
+                       problem_count: Callable[[], int]) -> LatencyRun:
     database = workdir / "latency.db"
     shutil.copyfile(template, database)
     tally = _LastCall(current)

@@ -72,6 +72,7 @@ from bot.context import AppContext
 from bot.dispatch import ChatOrderedProcessor
 from bot.engine.runner import STALE_BUTTON
 from bot.errors import SORRY
+from bot.gc_tuning import serving_thresholds
 from bot.inbox.raw import bodies_of
 from bot.transport.local_api import ApiCall, LocalBotApi
 from bot.transport.local_updates import UpdateFactory
@@ -332,6 +333,14 @@ async def feed(application: Application,  # type: ignore[type-arg]
 
 async def run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
                       log: ProblemLog, recording: Recording) -> Run:
+    if variant != FULL:
+        return await _run_variant(variant, plan, warmup, workdir, log, recording)
+    with serving_thresholds():  # as `python -m bot` runs; the other bots keep Python's own
+        return await _run_variant(variant, plan, warmup, workdir, log, recording)
+
+
+async def _run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
+                       log: ProblemLog, recording: Recording) -> Run:
     tally = CallTally()
     api = LocalBotApi(calls=tally)
     full = variant == FULL

@@ -2,10 +2,13 @@
 
 PTB turns every answer to sendMessage or editMessageText into a `telegram.Message` (with its
 chat, sender, entities and keyboard), which cost about a quarter of the main thread's time on
-the full path while nothing read it. These methods go through PTB's public
-`do_api_request(..., return_type=None)`, so the answer stays the JSON dict it came as, and give
-back only what a caller can use: the message id (the outbox's `on_sent` hooks need it).
-Errors are PTB's typed exceptions as with the ordinary methods (RetryAfter, Forbidden, ...).
+the full path while nothing read it. These methods post through `Bot._post`, the call
+every typed PTB method ends in (so the rate limiter, defaults and error mapping are the same),
+and keep the answer as the JSON dict it came as. They give back only what a caller can use:
+the message id (the outbox's `on_sent` hooks need it). Errors are PTB's typed exceptions as
+with the ordinary methods (RetryAfter, Forbidden, ...). (PTB's public `do_api_request` did the
+same, but warned on every call that a typed method exists, and the warning machinery cost
+more than the rest of the wrapper.)
 
 getUpdates writes what it fetched to the inbox (bot/inbox) before PTB's updater can confirm it
 with the next call; when the inbox cannot, the call fails as a network error would, so the
@@ -13,14 +16,15 @@ updater tries again later and Telegram delivers the same updates again.
 
 An inline keyboard may also be given as rows of (label, callback data): it is sent as the JSON
 Telegram reads, without building and serialising an InlineKeyboardButton per button (ten
-times the cost of the plain dict).
+times the cost of the plain dict); given as tuples, its JSON text is made once and reused.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import warnings
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -34,7 +38,6 @@ from telegram import (
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
-from telegram.warnings import PTBUserWarning
 
 from bot.inbox import Inbox
 from bot.inbox.raw import KeepingRequest
@@ -46,15 +49,10 @@ InlineRows = Sequence[Sequence[tuple[str, str]]]
 ReplyMarkup = (InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
                | InlineRows)
 
-_OWN_METHODS = r"Please use 'Bot\.(sendMessage|editMessageText|editMessageReplyMarkup)'"
-"""do_api_request advises the typed method when one exists; these calls skip it on purpose."""
-
-
 class LeanBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._raw = KeepingRequest(kwargs.pop("get_updates_request", None) or HTTPXRequest())
         super().__init__(*args, get_updates_request=self._raw, **kwargs)
-        warnings.filterwarnings("ignore", message=_OWN_METHODS, category=PTBUserWarning)
         self._inbox: Inbox | None = None  # PTB freezes public attributes
 
     def keep_updates_in(self, inbox: Inbox) -> None:
@@ -82,38 +80,56 @@ class LeanBot(ExtBot[None]):
                         allow_paid_broadcast: bool | None = None,
                         rate_limit_args: Any = None) -> int:
         """sendMessage; returns the new message's id."""
-        result = await self.do_api_request("sendMessage", {
+        result = await self._post("sendMessage", self._merge_api_rl_kwargs({
             "chat_id": chat_id, "text": text, "reply_markup": _markup(reply_markup),
             "message_thread_id": message_thread_id,
             "reply_parameters": ({"message_id": reply_to_message_id}
                                  if reply_to_message_id is not None else None),
             "allow_paid_broadcast": allow_paid_broadcast,
-        }, rate_limit_args=rate_limit_args)
+        }, rate_limit_args))
         return int(result["message_id"])
 
     async def edit_text(self, chat_id: int | str, message_id: int, text: str, *,
                         reply_markup: ReplyMarkup | None = None) -> None:
         """editMessageText of a message the bot sent."""
-        await self.do_api_request("editMessageText", {
+        await self._post("editMessageText", {
             "chat_id": chat_id, "message_id": message_id, "text": text,
             "reply_markup": _markup(reply_markup)})
 
     async def edit_markup(self, chat_id: int | str, message_id: int,
                           reply_markup: ReplyMarkup | None = None) -> None:
         """editMessageReplyMarkup: a new keyboard, or none."""
-        await self.do_api_request("editMessageReplyMarkup", {
+        await self._post("editMessageReplyMarkup", {
             "chat_id": chat_id, "message_id": message_id,
             "reply_markup": _markup(reply_markup)})
+
+
+    async def answer(self, callback_query_id: str, text: str | None = None) -> None:
+        """answerCallbackQuery: ends the button's spinner, with a short notice or none."""
+        await self._post("answerCallbackQuery",
+                         {"callback_query_id": callback_query_id, "text": text})
 
 
 class InboxUnavailable(NetworkError):
     """A TelegramError, so PTB's polling loop logs it and retries instead of ending."""
 
 
-def _markup(markup: ReplyMarkup | None) -> TelegramObject | dict[str, Any] | None:
+def _markup(markup: ReplyMarkup | None) -> TelegramObject | str | dict[str, Any] | None:
     if markup is None or isinstance(markup, TelegramObject):
         return markup
     if not markup:
         return None
+    if isinstance(markup, tuple):
+        return _inline_json(markup)
     return {"inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row]
                                 for row in markup]}
+
+
+@lru_cache(maxsize=4096)
+def _inline_json(rows: InlineRows) -> str:
+    """An inline keyboard as the JSON text Telegram reads. Many citizens see the same step in
+    the same language, so each keyboard is encoded once (PTB would encode a dict twice per
+    call: RequestParameter.json_value is read twice)."""
+    return json.dumps({"inline_keyboard": [[{"text": label, "callback_data": data}
+                                            for label, data in row] for row in rows]},
+                      ensure_ascii=False, separators=(",", ":"))

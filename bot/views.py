@@ -91,7 +91,7 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
     bot = query.get_bot()
     assert isinstance(bot, LeanBot)
     notice = render(outcome.notice, _) if outcome.notice else None
-    await query.answer(notice)
+    await bot.answer(query.id, notice)
     message = query.message
     chat_id = message.chat.id if message else query.from_user.id
     in_place = outcome.notice is None and not outcome.moved and outcome.screen is not None

@@ -303,6 +303,34 @@ async def test_plain_group_fallback_threads_replies_under_one_header(
         await stop_harness(bot)
 
 
+async def test_a_bundle_with_a_message_deleted_meanwhile_leaves_no_row_in_doubt(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    """copyMessages skips a message the citizen deleted before it went out, and returns
+    fewer ids without saying which: every row of the bundle is done, none waits in 'sending'
+    (which a restart would count as in doubt), and no id is given to the wrong row."""
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    [case] = await bot.ctx.get(CaseService).list_open()
+    await press(bot, METTE, f"case|claim|{case.id}")
+    await bot.drain()
+    bot.api.clear()
+    sent: list[int] = []
+    for n in range(3):  # queued together, so they go as one bundle
+        update = bot.updates.message(CITIZEN, f"message {n}", language_code="en")
+        assert update.message is not None
+        sent.append(update.message.message_id)
+        await bot.application.process_update(update)
+    bot.api.delete_message(CITIZEN, sent[1])
+    with caplog.at_level(logging.WARNING):
+        await bot.drain()
+    [bundle] = calls(bot, "copyMessages", STAFF_CHAT)
+    assert bundle["message_ids"] == sent
+    assert "copyMessages copied 2 of 3 messages" in caplog.text
+    rows = await bot.ctx.db.fetch_all(
+        "SELECT status, message_id FROM outbox WHERE kind = 'relay_in' ORDER BY id")
+    assert [(r["status"], r["message_id"]) for r in rows] == [("sent", None)] * 3
+
+
 async def test_a_busy_minute_loses_nothing_keeps_the_group_budget_and_lets_urgent_first(
         bot: Harness) -> None:
     citizens = [CITIZEN + n for n in range(5)]

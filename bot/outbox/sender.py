@@ -253,7 +253,8 @@ class OutboxSender:
             thread_id, reply_to = (await self._topics(message.topic_of)
                                    if message.topic_of is not None and self._topics
                                    else (message.thread_id, None))
-            if message.copy_from is not None and item.chat_id < 0 and reply_to is None:
+            if (message.copy_from is not None and item.chat_id < 0 and reply_to is None
+                    and item.kind not in self._on_sent):
                 bundle = await self._bundle(item)
             if not await self._store.mark_sending(item.id):
                 return  # cancelled or held since it was read: not ours to send any more
@@ -315,7 +316,16 @@ class OutboxSender:
                 await self._backoff(member, type(exc).__name__)
         else:
             now = self._clock.now()
-            for member, message_id in zip(bundle, sent_ids, strict=False):
+            if len(sent_ids) != len(bundle):
+                # copyMessages skips a message it cannot copy (one the citizen has deleted
+                # since) and does not say which: every row is done, which new id is whose is
+                # not known. (A kind with on_sent hooks, which need the id, is never bundled.)
+                log.warning("outbox %d: copyMessages copied %d of %d messages",
+                            item.id, len(sent_ids), len(bundle))
+                for member in bundle:
+                    await self._store.mark_sent(member.id, None, now)
+                return
+            for member, message_id in zip(bundle, sent_ids, strict=True):
                 await self._store.mark_sent(member.id, message_id, now)
                 for hook in self._on_sent.get(member.kind, ()):
                     await hook(member, message_id)

@@ -112,6 +112,7 @@ class LocalBotApi(BaseRequest):
     _downloads: dict[str, bytes] = field(default_factory=dict)
     _closed_topics: set[int] = field(default_factory=set)
     _deleted_topics: set[int] = field(default_factory=set)
+    _deleted_messages: set[tuple[int, int]] = field(default_factory=set)
 
     # BaseRequest -------------------------------------------------------------
     async def initialize(self) -> None:
@@ -137,6 +138,8 @@ class LocalBotApi(BaseRequest):
         if request_data is not None:
             request_data.json_payload  # noqa: B018 - encode as the real client does
             params = dict(request_data.parameters)
+            if isinstance(params.get("reply_markup"), str):  # sent as JSON text: read it
+                params["reply_markup"] = json.loads(params["reply_markup"])
             for name, part in (request_data.multipart_data or {}).items():
                 content = part[1]
                 files[name] = content if isinstance(content, bytes) else content.read()
@@ -145,8 +148,8 @@ class LocalBotApi(BaseRequest):
     def handle(self, method: str, params: dict[str, Any],
                files: dict[str, bytes] | None = None) -> tuple[int, bytes]:
         """Answer one Bot API call synchronously; also serves the HTTP emulator in tests."""
-        fault = self._take_fault(method, params.get("chat_id")) or self._topic_fault(method,
-                                                                                   params)
+        fault = (self._take_fault(method, params.get("chat_id"))
+                 or self._topic_fault(method, params) or self._copy_fault(method, params))
         call = ApiCall(method, params, ok=fault is None, files=files or {})
         self.calls.append(call)
         if fault is not None:
@@ -177,6 +180,17 @@ class LocalBotApi(BaseRequest):
         """Staff close (or delete) a forum topic by hand: posts there are refused as by
         Telegram (TOPIC_CLOSED; thread not found) until reopenForumTopic (never, if deleted)."""
         (self._deleted_topics if delete else self._closed_topics).add(thread_id)
+
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        """A user deletes a message they sent: copyMessage of it is refused as by Telegram,
+        and copyMessages skips it (returning fewer ids, without saying which)."""
+        self._deleted_messages.add((chat_id, message_id))
+
+    def _copy_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        if method == "copyMessage" and (int(params["from_chat_id"]), int(
+                params["message_id"])) in self._deleted_messages:
+            return Fault(method, status=400, description="Bad Request: message to copy not found")
+        return None
 
     def _topic_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         thread = params.get("message_thread_id")
@@ -242,8 +256,9 @@ class LocalBotApi(BaseRequest):
         if call.method == "copyMessage":
             return {"message_id": next(self._message_ids[int(p["chat_id"])])}
         if call.method == "copyMessages":
-            ids = self._message_ids[int(p["chat_id"])]
-            return [{"message_id": next(ids)} for _ in p["message_ids"]]
+            ids, source = self._message_ids[int(p["chat_id"])], int(p["from_chat_id"])
+            return [{"message_id": next(ids)} for message_id in p["message_ids"]
+                    if (source, int(message_id)) not in self._deleted_messages]
         if call.method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             if "inline_message_id" in p:
                 return True

@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
+from bot.gc_tuning import tune_for_serving
 from bot.transport.reachability import Sleep, until_reachable
 from bot.transport.webhook import serve_webhook
 
@@ -40,6 +41,7 @@ def run_telegram(settings: Settings) -> None:
     """Blocks until SIGINT/SIGTERM; post_init and post_shutdown run around the loop (PTB's
     run_polling calls them, and serve_webhook does the same)."""
     asyncio.run(wait_for_telegram(settings))
+    tune_for_serving()
     application = build_application(settings)
     if settings.webhook_url is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)

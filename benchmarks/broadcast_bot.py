@@ -24,6 +24,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.gc_tuning import tune_for_serving
 from bot.transport.local_api import ApiCall, LocalBotApi
 from bot.transport.local_updates import UpdateFactory
 
@@ -93,6 +94,7 @@ async def serve(record_path: str, chatters: int) -> None:
     record = Record(record_path)
     people = Chatters(chatters, record)
     api = LocalBotApi(calls=_NoCalls(), on_call=people.on_call)
+    tune_for_serving()  # as `python -m bot` does
     application = build_application(settings, request=api)
     await application.initialize()
     if application.post_init is not None:

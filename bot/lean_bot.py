@@ -103,7 +103,6 @@ class LeanBot(ExtBot[None]):
             "chat_id": chat_id, "message_id": message_id,
             "reply_markup": _markup(reply_markup)})
 
-
     async def answer(self, callback_query_id: str, text: str | None = None) -> None:
         """answerCallbackQuery: ends the button's spinner, with a short notice or none."""
         await self._post("answerCallbackQuery",

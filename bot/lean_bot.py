@@ -120,8 +120,12 @@ def _markup(markup: ReplyMarkup | None) -> TelegramObject | str | dict[str, Any]
         return None
     if isinstance(markup, tuple):
         return _inline_json(markup)
+    return _inline(markup)
+
+
+def _inline(rows: InlineRows) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row]
-                                for row in markup]}
+                                for row in rows]}
 
 
 @lru_cache(maxsize=4096)
@@ -129,6 +133,4 @@ def _inline_json(rows: InlineRows) -> str:
     """An inline keyboard as the JSON text Telegram reads. Many citizens see the same step in
     the same language, so each keyboard is encoded once (PTB would encode a dict twice per
     call: RequestParameter.json_value is read twice)."""
-    return json.dumps({"inline_keyboard": [[{"text": label, "callback_data": data}
-                                            for label, data in row] for row in rows]},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(_inline(rows), ensure_ascii=False, separators=(",", ":"))

@@ -23,6 +23,7 @@ from bot.errors import register as register_errors
 from bot.feature import Feature, Sweep
 from bot.features.citizens import CitizenStore
 from bot.features.enabled import FEATURES
+from bot.handler_index import index_stages
 from bot.health.heartbeat import ApiHeartbeat
 from bot.health.stack_dump import install_stack_dump
 from bot.health.storage import HeartbeatStore
@@ -70,6 +71,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     for feature in features:
         if feature.handlers is not None:
             feature.handlers(application, settings)
+    index_stages(application)
     register_errors(application)
     return application
 

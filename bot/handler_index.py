@@ -102,11 +102,34 @@ def index_stages(application: Application[Any, Any, Any, Any, Any, Any]) -> None
 
 def _prefix_of(handler: CallbackQueryHandler[Any, Any]) -> str | None:
     pattern = handler.pattern
-    text = pattern.pattern if isinstance(pattern, re.Pattern) else None
-    if not isinstance(text, str):
+    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
         return None
-    found = _PREFIX.match(text)
+    if pattern.flags & re.IGNORECASE or _alternates(pattern.pattern):
+        return None
+    found = _PREFIX.match(pattern.pattern)
     return found.group(1) if found else None
+
+
+def _alternates(text: str) -> bool:
+    """Whether the pattern has a "|" outside any group, class or escape (`^a\\|x|^b\\|y`
+    matches "b|y" too, so it names no single prefix)."""
+    depth, in_class, escaped = 0, False, False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _command_of(update: Update) -> str | None:

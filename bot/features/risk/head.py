@@ -143,6 +143,8 @@ class Head:
     neighbours: Neighbours | None = None
     mix: float = 0.0
     act: float = NEVER
+    training: str = ""
+    """training_digest of what it was trained on (bot/features/risk/training.py)."""
 
     def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """One row per vector: P(none), P(concern), P(urgent)."""
@@ -178,6 +180,7 @@ class Head:
             "report": self.report,
             "neighbours": self.neighbours.to_data() if self.neighbours is not None else None,
             "mix": self.mix,
+            "training": self.training,
         }
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -199,4 +202,5 @@ class Head:
                    float(thresholds["confirm"]), float(thresholds["concern"]),
                    data.get("report", {}),
                    Neighbours.from_data(neighbours) if neighbours is not None else None,
-                   float(data.get("mix", 0.0)), float(thresholds["act"]))
+                   float(data.get("mix", 0.0)), float(thresholds["act"]),
+                   str(data.get("training", "")))

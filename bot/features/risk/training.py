@@ -1,14 +1,22 @@
 """`python -m bot risk train`: fit the head on the corpus's training split, tune its thresholds
 by cross-validation on that split alone, and write head.json.
 
-Deterministic: the corpus is read in a fixed order, the folds have a fixed seed, the solver
-has no randomness and the neighbours are the phrases themselves, so the same corpus and model
-give the same bytes. scikit-learn is imported only here (the `train` extra); the running bot
-needs numpy alone.
+Deterministic on one machine: the corpus is read in a fixed order, the folds have a fixed seed,
+the solver has no randomness and the neighbours are the phrases themselves, so the same corpus
+and model give the same bytes. Not across machines: the embedding engine's last bits depend on
+the machine (its CPU's vector instructions, or the numpy build), and the solver, which stops at
+a tolerance, turns them into weights a few hundredths apart (measured on 2026-12-07: an AMD
+EPYC with AVX-512, numpy 2.4.6, gave other vectors than the machine that trained the shipped
+head, and retraining there gave weights up to 0.18 apart, the concern threshold 0.72 instead
+of 0.74, and the same verdict on 99.6 % of the training phrases). So the head records `training_digest`, what training read (phrases,
+labels, the rules' verdicts on them, the settings below), and a test checks that against the
+corpus on any machine; the retrain test checks an equivalent head, not the same bytes.
+scikit-learn is imported only here (the `train` extra); the running bot needs numpy alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -109,7 +117,22 @@ def train(cases: Sequence[Case], embedder: Embedder, rules: Classifier,
     head = _head(embedder.name, x, y, acts)
     report = cross_validated_report(scored, Thresholds(possible, confirm, concern, act))
     return Head(head.embedder, head.weights, head.bias, possible, confirm, concern, report,
-                head.neighbours, head.mix, act)
+                head.neighbours, head.mix, act, training_digest(cases, rules))
+
+
+def training_digest(cases: Sequence[Case], rules: Classifier) -> str:
+    """What training reads, whatever the machine: each phrase with its labels, its sentences and
+    the rules' verdict on it, in corpus order, and the settings. A corpus or lexicon change
+    without a retrain changes it."""
+    settings = (FOLDS, SEED, C, K, TEMPERATURE, MIX, MAX_MODEL_FALSE, MAX_CONFIRM_FALSE,
+                MAX_ACT_FALSE, MAX_FALSE_ANY, ACT_KIND, _GRID, _SHARES)
+    digest = hashlib.sha256(repr(settings).encode())
+    for case in cases:
+        verdict = rules.classify(case.text)
+        line = (case.language, case.kind, str(case.level), str(case.category), case.text,
+                tuple(candidates(case.text)), str(verdict.level), Reason.IDIOM in verdict.reasons)
+        digest.update(repr(line).encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 def _head(name: str, x: Vectors, y: npt.NDArray[np.int64], acts: npt.NDArray[np.bool_]) -> Head:

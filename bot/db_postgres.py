@@ -84,7 +84,7 @@ def _row_class(names: tuple[str, ...]) -> type[PgRow]:
     return type("PgRow", (PgRow,), {"_index": index, "_names": names})
 
 
-def _row_factory(cursor: Any) -> Any:
+def row_factory(cursor: Any) -> Any:
     description = cursor.description
     if description is None:
         return tuple
@@ -115,7 +115,7 @@ def _configure(conn: AsyncConnection[Any]) -> None:
 
 
 async def _connect(url: str, *, read_only: bool) -> AsyncConnection[Any]:
-    conn = await AsyncConnection.connect(url, autocommit=True, row_factory=_row_factory,
+    conn = await AsyncConnection.connect(url, autocommit=True, row_factory=row_factory,
                                          cursor_factory=AsyncClientCursor,
                                          connect_timeout=CONNECT_TIMEOUT)
     _configure(conn)
@@ -239,7 +239,7 @@ class PostgresDatabase(Database):
 
             pool = AsyncConnectionPool(
                 url, min_size=1, max_size=POOL_SIZE, open=False, configure=configure,
-                kwargs={"autocommit": True, "row_factory": _row_factory,
+                kwargs={"autocommit": True, "row_factory": row_factory,
                         "cursor_factory": AsyncClientCursor, "connect_timeout": CONNECT_TIMEOUT})
             await pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             db = cls(_WriterConnection(conn, pool))  # type: ignore[arg-type]
@@ -280,7 +280,6 @@ class PostgresDatabase(Database):
                         await conn.script(postgres_migration(sql))
                         applied.append(number)
                 if applied:
-                    await self._advance_identities()
                     await conn.script(f"DELETE FROM {_VERSION_TABLE}")
                     await conn.execute(f"INSERT INTO {_VERSION_TABLE} (version) VALUES (?)",
                                        (applied[-1],))
@@ -292,16 +291,6 @@ class PostgresDatabase(Database):
             for number in applied:
                 log.info("applied migration %04d", number)
             return applied
-
-    async def _advance_identities(self) -> None:
-        """Rows inserted with explicit ids (a migration copying a table) leave an identity's
-        sequence behind: move each past its table's highest id, never back."""
-        for table, column in (await self._identity_columns()).items():
-            await self._conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), m) "
-                f"FROM (SELECT max({column}) AS m FROM {table}) x WHERE m > COALESCE("
-                f"pg_sequence_last_value(pg_get_serial_sequence('{table}', '{column}')"
-                "::regclass), 0)")
 
     async def _identity_columns(self) -> dict[str, str]:
         rows = await self._conn.execute_fetchall(

@@ -147,6 +147,8 @@ class _WriterConnection:
     async def execute(self, sql: str, params: Params = ()) -> _Result:
         if sql == "BEGIN IMMEDIATE":
             sql = "BEGIN"
+        elif _is_ddl(sql) and not params:
+            return await self._ddl(sql)
         returning = self._returning(sql)
         try:
             cursor = await self._conn.execute(*_query(sql + returning, params))
@@ -173,6 +175,14 @@ class _WriterConnection:
         except psycopg.Error as exc:
             raise PostgresError(exc) from None
 
+    async def _ddl(self, sql: str) -> _Result:
+        """A CREATE, ALTER or DROP written for SQLite (a test's table, say), translated as
+        the migrations are; the identity columns are looked up again."""
+        await self.script(postgres_migration(sql))
+        rows = await self.execute_fetchall(_IDENTITY_COLUMNS)
+        self.identities = {str(r[0]): str(r[1]) for r in rows}
+        return _Result()
+
     async def script(self, sql: str) -> None:
         """Several statements without parameters (a migration)."""
         try:
@@ -194,6 +204,15 @@ class _WriterConnection:
         table = _insert_table(sql)
         column = self.identities.get(table) if table else None
         return f" RETURNING {column}" if column else ""
+
+
+def _is_ddl(sql: str) -> bool:
+    return sql.lstrip()[:7].upper() in ("CREATE ", "ALTER T", "DROP TA", "DROP IN")
+
+
+_IDENTITY_COLUMNS = (
+    "SELECT table_name, column_name FROM information_schema.columns "
+    "WHERE table_schema = current_schema() AND is_identity = 'YES'")
 
 
 def _query(sql: str, params: Params) -> tuple[str, Params | None]:
@@ -293,9 +312,7 @@ class PostgresDatabase(Database):
             return applied
 
     async def _identity_columns(self) -> dict[str, str]:
-        rows = await self._conn.execute_fetchall(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND is_identity = 'YES'")
+        rows = await self._conn.execute_fetchall(_IDENTITY_COLUMNS)
         return {str(r[0]): str(r[1]) for r in rows}
 
     async def _load_identities(self) -> None:
@@ -305,6 +322,8 @@ class PostgresDatabase(Database):
     async def fetch_all(self, sql: str, params: Params = (), *,
                         after_queued: bool = True) -> list[PgRow]:  # type: ignore[override]
         """From the read pool, once the queued writes are committed (see Database.fetch_all)."""
+        if self._closed:
+            raise ValueError("the database is closed")
         if after_queued and self._last is not None and not self._last.done.done():
             await self.flush()
         self.stats.trips += 1

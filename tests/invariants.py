@@ -75,6 +75,16 @@ def rows(database: Path, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return db.execute(sql, params).fetchall()
 
 
+def table_names(database: Path) -> set[str]:
+    """The tables of the bot's database (SQLite's file or its PostgreSQL schema)."""
+    if ON_POSTGRES:
+        return {str(r[0]) for r in rows(
+            database, "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema()")}
+    return {str(r[0]) for r in rows(database, "SELECT name FROM sqlite_master "
+                                              "WHERE type = 'table'")}
+
+
 # The checks: each returns what is wrong, one line per fault; [] when all is well ---------------
 def over_limits(calls: Iterable[ApiCall]) -> list[str]:
     """Calls Telegram would refuse for their size (whether or not the fake refused them)."""

@@ -140,6 +140,9 @@ class PgConnection:
         query = placeholders(sql) if params else sql
         return _PgCursor(self._conn.execute(query, params or None))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.cursor().executemany(placeholders(sql), rows)
+
     def executescript(self, script: str) -> None:
         self._conn.execute(script)
 

@@ -117,6 +117,11 @@ class Settings:
         return url_label(self.database_url) if self.database_url else str(self.database_path)
 
     @property
+    def database_password(self) -> str | None:
+        """DATABASE_URL's password, kept out of every log line."""
+        return urlsplit(self.database_url).password if self.database_url else None
+
+    @property
     def console_mode(self) -> bool:
         """Without a token there is nobody to talk to but the terminal."""
         return self.token is None

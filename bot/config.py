@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LOCALES = ("da", "en")
@@ -78,6 +79,7 @@ class Settings:
     api_base_url: str = DEFAULT_API_BASE_URL
     api_file_url: str = DEFAULT_API_FILE_URL
     database_path: Path = Path("data/bot.db")
+    database_url: str | None = field(default=None, repr=False)  # PostgreSQL; wins over the path
     staff_chat_id: int | None = None
     admin_ids: frozenset[int] = frozenset()
     default_locale: str = "da"
@@ -107,6 +109,17 @@ class Settings:
     draft_answer_days: int = 3  # DRAFT_ANSWER_DAYS: working days promised for feedback
     draft_retention: timedelta = timedelta(days=30)  # DRAFT_RETENTION_DAYS after the feedback
     clamd_socket: str | None = None  # CLAMD_SOCKET: clamd's unix socket or host:port; None: no scan
+
+    @property
+    def database_label(self) -> str:
+        """Where the data is, for logs and messages: the SQLite path, or the PostgreSQL URL
+        without its password."""
+        return url_label(self.database_url) if self.database_url else str(self.database_path)
+
+    @property
+    def database_password(self) -> str | None:
+        """DATABASE_URL's password, kept out of every log line."""
+        return urlsplit(self.database_url).password if self.database_url else None
 
     @property
     def console_mode(self) -> bool:
@@ -168,6 +181,7 @@ class Settings:
             api_base_url=get.url("BOT_API_BASE_URL") or DEFAULT_API_BASE_URL,
             api_file_url=get.url("BOT_API_FILE_URL") or DEFAULT_API_FILE_URL,
             database_path=Path(get.str("DATABASE_PATH") or "data/bot.db"),
+            database_url=get.database_url("DATABASE_URL"),
             staff_chat_id=staff_chat_id,
             admin_ids=get.int_set("ADMIN_IDS"),
             default_locale=locale,
@@ -192,11 +206,36 @@ class Settings:
         )
 
 
+def url_label(url: str) -> str:
+    """A database URL for logs and messages: scheme, user, host, port and database, never the
+    password (nor the query, which may carry one)."""
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+
 class _Reader:
     """Typed access to raw variables; empty strings count as unset."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = env
+
+    def database_url(self, name: str) -> str | None:
+        """A PostgreSQL URL (postgresql://user:password@host:port/database); a bad one is
+        named without repeating it, as it may hold a password."""
+        raw = self.str(name)
+        if raw is None:
+            return None
+        parts = urlsplit(raw)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ConfigError(f"{name}: expected postgresql://user:password@host:port/database")
+        try:
+            parts.port  # noqa: B018 (a bad port raises)
+        except ValueError:
+            raise ConfigError(f"{name}: the port is not a number from 1 to 65535") from None
+        return raw
 
     def str(self, name: str) -> str | None:
         value = self._env.get(name, "").strip()

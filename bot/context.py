@@ -11,6 +11,7 @@ from bot.cache import ChangeNotes, StateCache
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.db_open import open_database
 from bot.engine.router import DialogRouter
 from bot.engine.storage import SessionStore
 from bot.feature import Feature, StaffHeader, StoredData
@@ -143,7 +144,7 @@ async def open_app_context(settings: Settings, clock: Clock, features: tuple[Fea
     every citizen they write about (bot/cache)."""
     texts = texts or Texts.load(settings.default_locale, settings.timezone,
                                settings.staff_locale)
-    db = db or await Database.open(settings.database_path)  # a bad path fails before the model
+    db = db or await open_database(settings)  # a bad path fails before the model
     try:
         cache = ChangeNotes.of(db, clock) if cache is None else cache
         return _build(settings, clock, texts, db, cache, features)

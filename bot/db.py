@@ -68,8 +68,14 @@ _UNUSABLE = frozenset({sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3
 
 
 class DatabasePathError(Exception):
-    """DATABASE_PATH names something SQLite cannot use; the message is one line for the
-    operator, naming the setting and the reason."""
+    """DATABASE_PATH names something SQLite cannot use (or DATABASE_URL a PostgreSQL server
+    that cannot be used); the message is one line for the operator, naming the setting and
+    the reason."""
+
+
+class EngineError(RuntimeError):
+    """An error of another engine than SQLite (bot/db_postgres.py), told without the row
+    values its own message may quote."""
 
 
 class WriteFailed(RuntimeError):
@@ -325,6 +331,15 @@ class Database:
         )
         return [str(r["name"]) for r in rows]
 
+    async def column_names(self, table: str) -> list[str]:
+        """The table's columns, in their order."""
+        rows = await self.fetch_all(f"PRAGMA table_info({_quoted(table)})")
+        return [str(r["name"]) for r in rows]
+
+    async def row_order(self, table: str) -> str:
+        """An ORDER BY that lists a table's rows as they were added (SQLite: rowid)."""
+        return "rowid"
+
     # the writer -------------------------------------------------------------------------
     def _open_unit(self) -> _Unit:
         """The task's unit still in the queue, if nothing else was queued after it."""
@@ -427,7 +442,8 @@ class Database:
 
     async def _run(self, statement: _Statement) -> None:
         if statement.many:
-            await self._trip(self._conn.executemany(statement.sql, statement.params))
+            cursor = await self._trip(self._conn.executemany(statement.sql, statement.params))
+            statement.rowcount = cursor.rowcount
             return
         if statement.returning:
             statement.rows = list(await self._trip(
@@ -470,8 +486,11 @@ class Transaction:
         await self._db._run(statement)
         return statement.lastrowid
 
-    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._db._run(_Statement(sql, list(rows), many=True))
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """One statement for many parameter sets; returns how many rows they changed."""
+        statement = _Statement(sql, list(rows), many=True)
+        await self._db._run(statement)
+        return statement.rowcount
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
@@ -528,6 +547,11 @@ def _operator_errors(path: Path | str) -> Iterator[None]:
         if code in _UNUSABLE:
             raise DatabasePathError(f"DATABASE_PATH: cannot use {path} ({exc})") from None
         raise
+
+
+def _quoted(identifier: str) -> str:
+    """An SQL identifier in double quotes, any double quote in it doubled."""
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _readonly_uri(path: Path | str) -> str:

@@ -22,6 +22,7 @@ from bot.feature import Feature
 from bot.features.enabled import FEATURES
 from bot.transport.local_api import LocalBotApi
 from bot.transport.local_updates import UpdateFactory
+from tests import pg
 from tests.fakes import FakeClock
 
 # The `python -m bot` process launchers, shared by every test that starts the real process.
@@ -42,6 +43,22 @@ _FUZZ = {"deadline": None, "print_blob": True,
 hypothesis_settings.register_profile("ci", max_examples=20, **_FUZZ)
 hypothesis_settings.register_profile("long", max_examples=2000, **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """TEST_DATABASE_URL: this run's own database on that server (tests/pg.py)."""
+    if pg.ON_POSTGRES:
+        pg.create_run_database()
+        pg.use_postgres()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if pg.ON_POSTGRES:
+        pg.drop_run_database()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "database: PostgreSQL (TEST_DATABASE_URL)" if pg.ON_POSTGRES else "database: SQLite"
 
 
 @pytest.fixture
@@ -162,9 +179,11 @@ def no_open_database_connection() -> Iterator[None]:
     process (and CI) alive forever after the last test. Every test must close what it opens;
     one that does not fails here, and its worker is stopped so the run can still end."""
     before = _sqlite_workers()
+    pg.forget_open()
     yield
     leaked = [t for t in _sqlite_workers() - before if _still_running(t)]
     for worker in leaked:
         queue = worker._args[0]  # type: ignore[attr-defined]
         queue.put_nowait((None, lambda: _STOP))
     assert not leaked, f"{len(leaked)} database connection(s) left open by this test"
+    assert not pg.left_open(), f"{pg.left_open()} PostgreSQL database(s) left open by this test"

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db
 from bot.transport.local_api import ApiCall
+from tests.pg import ON_POSTGRES, connect
 
 if TYPE_CHECKING:
     from tests.conftest import Harness
@@ -63,11 +64,25 @@ class Ledger:
         self.messages.append(Incoming(chat_id, message_id, mark))
 
 
-def rows(database: Path, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-    """Read the bot's database file as it is on disk (committed rows only, like after a crash)."""
+def rows(database: Path, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Read the bot's database file as it is on disk (committed rows only, like after a crash);
+    on PostgreSQL (tests/pg.py) its schema, rows by position and by name alike."""
+    if ON_POSTGRES:
+        with connect(database) as pg:
+            return pg.execute(sql, params).fetchall()
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         db.row_factory = sqlite3.Row
         return db.execute(sql, params).fetchall()
+
+
+def table_names(database: Path) -> set[str]:
+    """The tables of the bot's database (SQLite's file or its PostgreSQL schema)."""
+    if ON_POSTGRES:
+        return {str(r[0]) for r in rows(
+            database, "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema()")}
+    return {str(r[0]) for r in rows(database, "SELECT name FROM sqlite_master "
+                                              "WHERE type = 'table'")}
 
 
 # The checks: each returns what is wrong, one line per fault; [] when all is well ---------------
@@ -178,7 +193,14 @@ def lost_timers(database: Path, now: datetime, kinds: Iterable[str],
 
 
 def corrupt(database: Path) -> list[str]:
-    """What PRAGMA integrity_check and foreign_key_check report."""
+    """What PRAGMA integrity_check and foreign_key_check report. PostgreSQL checks every
+    foreign key as it is written, and has no file of the bot's to check: there, constraints
+    not validated are what is reported."""
+    if ON_POSTGRES:
+        return [f"constraint not validated: {r[0]}" for r in rows(
+            database, "SELECT conname FROM pg_constraint c JOIN pg_namespace n "
+            "ON n.oid = c.connamespace WHERE n.nspname = current_schema() "
+            "AND NOT c.convalidated")]
     result = [str(r[0]) for r in rows(database, "PRAGMA integrity_check")]
     problems = [] if result == ["ok"] else [f"integrity_check: {line}" for line in result]
     problems += [f"foreign key: {tuple(r)}" for r in rows(database, "PRAGMA foreign_key_check")]

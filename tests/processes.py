@@ -22,6 +22,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from tests.http_bot_api import HttpBotApi
+from tests.pg import child_database_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:TESTTOKENxxxxxxxxxxxxxxxxxxxx"
@@ -29,7 +30,8 @@ TOKEN = "123456:TESTTOKENxxxxxxxxxxxxxxxxxxxx"
 
 def child_env(database_path: Path | None, **env: str) -> dict[str, str]:
     """The child's whole environment: PATH, the checkout on PYTHONPATH, unbuffered output, the
-    database (None: the bot's own default, data/bot.db in its folder), then `env`."""
+    database (None: the bot's own default, data/bot.db in its folder), then `env`; on
+    PostgreSQL (tests/pg.py) DATABASE_URL for its DATABASE_PATH."""
     base = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT),
@@ -37,7 +39,7 @@ def child_env(database_path: Path | None, **env: str) -> dict[str, str]:
     }
     if database_path is not None:
         base["DATABASE_PATH"] = str(database_path)
-    return {**base, **env}
+    return child_database_env({**base, **env})
 
 
 def bot_command(*args: str) -> list[str]:

@@ -6,6 +6,9 @@ import pytest
 
 from benchmarks import broadcast
 from benchmarks.updates import FULL, REPLAY, VARIANTS, measure, parse_args, report
+from tests.pg import ON_POSTGRES
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the benchmarks measure the SQLite engine")
 
 
 async def test_a_small_benchmark_run_passes_its_checks() -> None:

@@ -25,6 +25,7 @@ from bot.transport.console import run_console
 from tests.conftest import TOKEN, child_env, run_cli, start_bot
 from tests.fakes import FakeClock
 from tests.http_bot_api import HttpBotApi
+from tests.pg import ON_POSTGRES, SQLITE_ONLY
 
 
 def test_wrong_setting_exits_2_with_one_line_naming_it(tmp_path: Path) -> None:
@@ -39,7 +40,7 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     latest = max(number for number, _sql in load_migrations())
     assert f"schema at migration {latest:04d}" in result.stdout
-    assert (tmp_path / "t.db").exists()
+    assert ON_POSTGRES or (tmp_path / "t.db").exists()
 
 
 def test_invite_prints_deep_links_and_writes_csv(tmp_path: Path) -> None:
@@ -78,7 +79,7 @@ async def test_console_shows_buttons_as_numbers_and_a_number_presses_it(
     assert "  [1] Yes, let me choose\n  [2] No thanks" in text
     assert "bot (edited): What may we contact you about?" in text
     assert "  [2] ✅ Job club with others in your situation" in text
-    assert (tmp_path / "console.db").exists()
+    assert ON_POSTGRES or (tmp_path / "console.db").exists()
 
 
 def test_no_arguments_and_no_token_runs_console_mode_on_data_bot_db(tmp_path: Path) -> None:
@@ -130,6 +131,7 @@ PERMISSIONS = pytest.mark.skipif(AS_ROOT, reason="root may write anywhere")
     pytest.param("folder under a read-only folder", marks=PERMISSIONS),
     pytest.param("read-only database", marks=PERMISSIONS),
 ])
+@SQLITE_ONLY
 def test_an_unusable_database_path_exits_2_with_one_line_naming_it(
         tmp_path: Path, command: list[str], kind: str) -> None:
     path, line = _bad_database(tmp_path, kind)
@@ -138,6 +140,7 @@ def test_an_unusable_database_path_exits_2_with_one_line_naming_it(
     assert result.stderr.splitlines() == [line]
 
 
+@SQLITE_ONLY
 def test_an_unusable_database_in_telegram_mode_exits_2_with_one_line(tmp_path: Path) -> None:
     path, line = _bad_database(tmp_path, "random bytes")
     with HttpBotApi() as api:

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.features.staff import Role, StaffService
 from tests.conftest import Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
-from tests.invariants import Ledger, over_limits, rows, unanswered
+from tests.invariants import Ledger, over_limits, rows, table_names, unanswered
 
 STAFF_CHAT = -100444
 ADMIN, COORDINATOR, CONSULTANT = 11, 31, 21
@@ -208,7 +208,7 @@ async def feed(bot: Harness, bodies: list[dict[str, Any]], ledger: Ledger) -> No
 
 def staff_tables(bot: Harness) -> dict[str, str]:
     path = bot.ctx.settings.database_path
-    present = {r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    present = table_names(path)
     digest = {table: hashlib.sha256(repr([tuple(r) for r in rows(
         path, f"SELECT * FROM {table}")]).encode()).hexdigest()
         for table in STAFF_ONLY_TABLES if table in present}

@@ -4,7 +4,6 @@ of work is rolled back alone, and nothing is shown to a citizen before it is on 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from bot.db import Database, WriteFailed
 from bot.transport.local_api import ApiCall
 from tests.conftest import CITIZEN, start_harness, stop_harness
 from tests.fakes import FakeClock
+from tests.pg import connect
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ async def test_a_task_reads_what_it_queued_and_writes_keep_their_order(db: Datab
 async def test_closing_commits_what_is_queued(tmp_path: Path, db: Database) -> None:
     db.write("INSERT INTO notes (who) VALUES ('last words')")
     await db.close()
-    with sqlite3.connect(tmp_path / "bot.db") as conn:
+    with connect(tmp_path / "bot.db") as conn:
         assert conn.execute("SELECT who FROM notes").fetchall() == [("last words",)]
 
 
@@ -139,7 +139,7 @@ async def test_every_reply_finds_its_state_on_disk_already(settings: Settings,
     def look(call: ApiCall, result: Any) -> None:
         if call.method not in ("sendMessage", "editMessageText"):
             return
-        with sqlite3.connect(settings.database_path) as conn:
+        with connect(settings.database_path) as conn:
             state = conn.execute("SELECT state FROM dialog_sessions").fetchone()
             consents = conn.execute("SELECT COUNT(*) FROM consent_events").fetchone()
         seen[str(call.params["text"]).split("\n")[0][:30]] = (*state, *consents)

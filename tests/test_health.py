@@ -28,6 +28,7 @@ from bot.transport.webhook import web_app
 from tests.conftest import TOKEN, Harness, bot_process, run_cli
 from tests.fakes import FakeClock
 from tests.http_bot_api import HttpBotApi
+from tests.pg import SQLITE_ONLY, connect
 
 SHIPPED = load_migrations()[-1][0]
 WITH_TOKEN = {"BOT_TOKEN": TOKEN, "ALLOW_NO_STAFF_CHAT": "1"}
@@ -52,6 +53,7 @@ def checks(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines)
 
 
+@SQLITE_ONLY
 def test_a_fresh_database_in_console_mode_is_healthy(tmp_path: Path) -> None:
     fresh_database(tmp_path)
     result = health(tmp_path)
@@ -93,7 +95,7 @@ def test_sigusr1_writes_every_task_stack_and_the_bot_keeps_running(tmp_path: Pat
 def test_an_old_pending_outbox_row_fails_naming_the_backlog(tmp_path: Path) -> None:
     path = fresh_database(tmp_path)
     queued = datetime.now(UTC) - timedelta(hours=1, minutes=5)
-    with sqlite3.connect(path) as db:
+    with connect(path) as db:
         db.execute("INSERT INTO outbox (chat_id, priority, kind, payload, not_before, created_at)"
                    " VALUES (4242, 50, 'checkin', '{}', ?, ?)", (to_db(queued), to_db(queued)))
     db.close()
@@ -108,7 +110,7 @@ def test_an_old_pending_outbox_row_fails_naming_the_backlog(tmp_path: Path) -> N
 def test_a_recent_pending_row_is_no_problem(tmp_path: Path) -> None:
     path = fresh_database(tmp_path)
     now = to_db(datetime.now(UTC) - timedelta(minutes=2))
-    with sqlite3.connect(path) as db:
+    with connect(path) as db:
         db.executemany("INSERT INTO outbox (chat_id, priority, kind, payload, not_before, "
                        "created_at, status) VALUES (4242, 50, 'checkin', '{}', ?, ?, ?)",
                        [(now, now, "pending"), (now, now, "sending"), (now, now, "sent")])
@@ -123,7 +125,7 @@ def test_a_recent_pending_row_is_no_problem(tmp_path: Path) -> None:
 def test_the_bot_api_check_fails_after_ten_silent_minutes(
         tmp_path: Path, silent: timedelta, ok: bool) -> None:
     path = fresh_database(tmp_path)
-    with sqlite3.connect(path) as db:
+    with connect(path) as db:
         db.execute("INSERT INTO bot_api_heartbeat (id, ok_at) VALUES (1, ?)",
                    (to_db(datetime.now(UTC) - silent),))
     db.close()
@@ -146,6 +148,7 @@ def test_with_a_token_but_no_heartbeat_ever_it_fails(tmp_path: Path) -> None:
     assert checks(result)["bot api"] == "FAIL – no successful call recorded: has the bot run yet?"
 
 
+@SQLITE_ONLY
 def test_a_schema_behind_the_shipped_migrations_fails(tmp_path: Path) -> None:
     path = fresh_database(tmp_path)
     with sqlite3.connect(path) as db:
@@ -158,6 +161,7 @@ def test_a_schema_behind_the_shipped_migrations_fails(tmp_path: Path) -> None:
         "bot (or run `python -m bot migrate`)")
 
 
+@SQLITE_ONLY
 def test_a_corrupt_database_fails_in_one_line_without_a_traceback(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     path.write_bytes(random.Random(19).randbytes(8192))
@@ -168,6 +172,7 @@ def test_a_corrupt_database_fails_in_one_line_without_a_traceback(tmp_path: Path
     assert result.stderr == ""
 
 
+@SQLITE_ONLY
 def test_a_missing_database_fails_and_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "data" / "bot.db"
     result = health(tmp_path, DATABASE_PATH=str(path))
@@ -203,6 +208,7 @@ async def test_the_heartbeat_asks_getme_every_two_minutes_and_records_each_answe
         "Bot API heartbeat: no answer (NetworkError)"]
 
 
+@SQLITE_ONLY
 async def test_healthz_answers_503_with_the_failing_check_and_never_the_path(
         tmp_path: Path, settings: Settings, clock: FakeClock) -> None:
     """The webhook server's /healthz, in process: the same checks, as JSON, 503 when one fails."""

@@ -7,7 +7,6 @@ import csv
 import logging
 import os
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from bot.config import Settings
 from bot.features.citizens import CitizenStore
 from bot.features.invites import InviteService, Redemption, deep_link
 from tests.conftest import CITIZEN, Harness, run_cli
+from tests.pg import connect
 from tests.test_cli import AS_ROOT
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -67,7 +67,7 @@ async def test_reused_code_does_not_move_the_label_to_someone_else(bot: Harness)
 # and nothing stored; a good one stores every code and writes every one of them to the CSV.
 
 def _stored_codes(db: Path) -> set[str]:
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         return {row[0] for row in conn.execute("SELECT code FROM invites")}
 
 

@@ -17,6 +17,7 @@ from telegram import Update
 from bot.log_privacy import PrivacyFilter
 from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import ApiCall, HttpBotApi
+from tests.pg import ON_POSTGRES, connect
 from tests.test_process_e2e import DATE, buttons, command, press, to
 
 USER = 5101
@@ -70,12 +71,13 @@ def test_debug_log_of_the_real_process_holds_no_text_and_no_name(tmp_path: Path)
         code = bot.stop()
     log = bot.stderr + (tmp_path / "stdout.log").read_text(errors="replace")
     assert code == 0, log
-    with sqlite3.connect(tmp_path / "bot.db") as db:
+    with connect(tmp_path / "bot.db") as db:
         assert db.execute("SELECT first_name FROM citizens").fetchall() == [(NAME,)]
     assert NAME not in log, "a first name was logged"
     assert "Plimbonk" not in log, "a message text was logged"
     assert TOKEN.split(":", 1)[1] not in log, "the token was logged"
-    for seen in ("DEBUG telegram.", "DEBUG aiosqlite", "`getUpdates`", "`sendMessage`",
+    engine = () if ON_POSTGRES else ("DEBUG aiosqlite",)  # psycopg logs no statements
+    for seen in ("DEBUG telegram.", *engine, "`getUpdates`", "`sendMessage`",
                  "`answerCallbackQuery`", "Processing update <redacted Update 1>"):
         assert seen in log, f"the debug log should show {seen!r}"
 

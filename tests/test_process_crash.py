@@ -5,7 +5,6 @@ bot/inbox, and Telegram's redelivery of what was not confirmed) and continues fr
 from __future__ import annotations
 
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 
 from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import ApiCall, HttpBotApi
+from tests.pg import connect
 from tests.test_process_e2e import DATE, buttons, command, press
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -80,7 +80,7 @@ def shown_state(call: ApiCall) -> str | None:
 
 def on_disk(database: Path) -> dict[int, tuple[str | None, str | None, int]]:
     """Per Telegram user: (session state, first name, consent events), as the disk has them."""
-    with sqlite3.connect(database) as db:
+    with connect(database) as db:
         rows = db.execute(
             "SELECT c.telegram_user_id, s.state, c.first_name, "
             "(SELECT COUNT(*) FROM consent_events e WHERE e.citizen_id = c.id) "

@@ -6,7 +6,6 @@ exit on SIGTERM, and the database left behind.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import ApiCall, Fault, HttpBotApi
+from tests.pg import connect
 
 EN_USER = 5001
 DA_USER = 5002
@@ -107,7 +107,7 @@ def test_real_process_long_polls_onboards_notices_a_block_and_stops_cleanly(
     assert TOKEN not in stderr and TOKEN.split(":", 1)[1] not in stderr, "the token was logged"
     assert api.pending_updates() == 0, "every update was confirmed before exit"
 
-    with sqlite3.connect(tmp_path / "bot.db") as db:
+    with connect(tmp_path / "bot.db") as db:
         rows = db.execute("SELECT telegram_user_id, blocked_at FROM citizens "
                           "ORDER BY telegram_user_id").fetchall()
     assert [user for user, _ in rows] == [EN_USER, DA_USER]

@@ -4,7 +4,6 @@ that citizen's message was gone; now the restarted bot handles it."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from tests.conftest import TOKEN, bot_process
 from tests.http_bot_api import ApiCall, Fault, HttpBotApi
+from tests.pg import connect
 from tests.test_process_e2e import command
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -54,6 +54,6 @@ def test_a_message_confirmed_to_telegram_but_not_handled_is_handled_after_a_kill
         replies = [c for c in api.calls[restarted:]
                    if c.method == "sendMessage" and _to_user(c) and c.ok]
     assert len(replies) == 1, "handled once"
-    with sqlite3.connect(database) as conn:
+    with connect(database) as conn:
         rows = conn.execute("SELECT update_id, body, done_at FROM inbox").fetchall()
     assert [(row[0], row[1], row[2] is not None) for row in rows] == [(update_id, None, True)]

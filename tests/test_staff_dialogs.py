@@ -5,15 +5,14 @@ line and /cancel, which reach whichever dialog is open in the topic."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Settings
-from bot.db import load_migrations
 from bot.features.staff import Role, StaffService
 from tests.conftest import Harness, start_harness, stop_harness
 from tests.fakes import FakeClock
+from tests.pg import database_at
 from tests.test_broadcast_compose import COORDINATOR, STAFF_CHAT, TOPIC, say
 
 BEFORE = 18
@@ -24,9 +23,7 @@ TOUCHED = "2026-11-24T08:00:00+00:00"
 def _old_drafts(path: Path) -> None:
     """A database as it was before 0019, with a draft open in each of the old tables; the
     webinar's id is taken by the broadcast's, the club's is free."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, sql in load_migrations()[:BEFORE]:
-        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    conn = database_at(path, BEFORE)
     rows = (("broadcast_compose", 1, "text:en",
              {"name": "Before the upgrade", "texts": {"da": "Hej"}, "buttons": [],
               "segment": {}, "offers": []}),
@@ -54,8 +51,7 @@ async def test_drafts_open_before_the_upgrade_continue_after_it(
         ids = {r["kind"]: r["id"] for r in rows}
         assert (ids["broadcast"], ids["club"]) == (1, 5), "their buttons still work"
         assert ids["webinar"] not in (1, 5)
-        names = {r["name"] for r in await bot.ctx.db.fetch_all(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        names = set(await bot.ctx.db.table_names())
         assert not names & {"broadcast_compose", "webinar_compose", "club_compose"}
 
         [resumed] = await say(bot, "/broadcast")

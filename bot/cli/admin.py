@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.audit import AuditLog
 from bot.features.audit.storage import AuditStore
 from bot.features.staff import Role, StaffService
@@ -14,7 +14,7 @@ from bot.features.staff.storage import StaffStore
 
 async def manage_staff(settings: Settings, action: str, user_id: int | None,
                        role: str | None) -> list[str]:
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         clock = SystemClock()
         staff = StaffService(StaffStore(db), AuditLog(AuditStore(db), clock), clock)
@@ -34,7 +34,7 @@ async def manage_staff(settings: Settings, action: str, user_id: int | None,
 
 
 async def audit_lines(settings: Settings, citizen_no: int) -> list[str]:
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         entries = await AuditLog(AuditStore(db), SystemClock()).for_citizen(citizen_no)
         return ([f"{e.at.isoformat()}\t{e.actor}\t{e.action}\t{e.detail or ''}" for e in entries]

@@ -21,7 +21,7 @@ from bot.cli.usage import (
 )
 from bot.clock import SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.clubs.model import DEFAULT_CAPACITY, DEFAULT_MINUTES, DEFAULT_WEEKS
 from bot.features.clubs.planning import (
     Change,
@@ -139,7 +139,7 @@ def list_clubs(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _list_lines(settings: Settings) -> list[str]:
     zone = settings.timezone
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         store = ClubStore(db)
         lines = []
@@ -169,7 +169,7 @@ def _run(settings: Settings, work: Callable[[ClubPlanner], Awaitable[T]],
     """One planner action on the database, its result printed; a PlanningError is a usage
     error."""
     async def run() -> T:
-        db = await Database.open(settings.database_path)
+        db = await open_database(settings)
         try:
             return await work(ClubPlanner(ClubStore(db), SystemClock(), settings.timezone))
         finally:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from bot.config import Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.clubs.storage import ClubEvaluationStore, ClubStore, EvaluationCounts
 from bot.local_time import local_text
 
@@ -22,7 +22,7 @@ NO_EVALUATIONS = EvaluationCounts(0, 0, None, (0, 0, 0, 0, 0))
 
 async def club_rows(settings: Settings) -> list[list[str | int]]:
     """One row per meeting (COLUMNS); the club's numbers repeat on each of its meetings."""
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         store = ClubStore(db)
         counts = await store.session_counts()

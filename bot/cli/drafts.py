@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock, from_db
 from bot.config import Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.drafts.storage import DraftStore
 from bot.features.drafts.workdays import working_days_between
 from bot.features.staff.storage import StaffStore
@@ -38,7 +38,7 @@ class _Row:
 async def feedback_rows(settings: Settings, now: datetime | None = None) -> list[list[str | int]]:
     """One row for all drafts, then one per consultant, then one per week (COLUMNS)."""
     now = now or SystemClock().now()
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         rows = [_Row(from_db(r["received_at"]), from_db(r["due_at"]), r["taken_by"],
                      from_db(r["answered_at"]) if r["answered_at"] else None, r["rating"])

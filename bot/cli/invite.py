@@ -18,7 +18,7 @@ from bot.cache import ChangeNotes
 from bot.cli.output_file import csv_path_problem
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.citizens import CitizenStore
 from bot.features.invites import Invite, InviteService, deep_link, new_invites
 from bot.features.invites.storage import InviteStore
@@ -41,7 +41,7 @@ async def create_invites(settings: Settings, count: int, label: str, bot_usernam
     links = [deep_link(username, i.code) for i in invites]
     pending = _write_pending_csv(csv_path, invites, links) if csv_path is not None else None
     try:
-        db = await Database.open(settings.database_path)
+        db = await open_database(settings)
         try:
             clock = SystemClock()
             citizens = CitizenStore(db, ChangeNotes.of(db, clock))

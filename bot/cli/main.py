@@ -21,7 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, secrets=[settings.token or ""])
+        configure_logging(settings.log_level,
+                          secrets=[settings.token or "", settings.database_password or ""])
         return int(args.handler(settings, args) or 0)
     except (ConfigError, DialogError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

@@ -22,7 +22,7 @@ from typing import Any
 from bot.cli import club_report, drafts
 from bot.cli.output_file import csv_path_problem
 from bot.config import Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.webinars.storage import WebinarStore
 from bot.local_time import local_text
 
@@ -65,7 +65,7 @@ def report_command(settings: Settings, args: argparse.Namespace) -> int:
 
 async def webinar_rows(settings: Settings) -> list[list[str | int]]:
     """One row per session (COLUMNS)."""
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         store = WebinarStore(db)
         counts = await store.session_counts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.care.storage import DecisionStore, ReviewItem
 from bot.features.risk import default_classifier
 from bot.features.risk.corpus import DEFAULT_CORPUS_DIR, load_corpus
@@ -52,7 +52,7 @@ def evaluate(corpus: Path = DEFAULT_CORPUS_DIR, held_out: bool = True) -> list[s
 
 async def review_lines(settings: Settings, tsv: bool) -> list[str]:
     """Cases that consultants marked wrongly flagged or missed, for the next corpus."""
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         items = await DecisionStore(db).for_review()
     finally:

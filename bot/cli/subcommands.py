@@ -46,17 +46,17 @@ def console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.db import Database
+    from bot.db_open import open_database
 
     async def apply_migrations() -> list[int]:
-        db = await Database.open(settings.database_path)
+        db = await open_database(settings)
         await db.close()
         return [number for number, _sql in load_migrations()]
 
     from bot.db import load_migrations
 
     numbers = asyncio.run(apply_migrations())
-    print(f"{settings.database_path}: schema at migration {max(numbers):04d}")
+    print(f"{settings.database_label}: schema at migration {max(numbers):04d}")
     return 0
 
 

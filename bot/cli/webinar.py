@@ -23,7 +23,7 @@ from bot.cli.usage import (
 )
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.db import Database
+from bot.db_open import open_database
 from bot.features.webinars.planning import (
     PlanningError,
     Repeat,
@@ -142,7 +142,7 @@ def list_webinars(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _list_lines(settings: Settings) -> list[str]:
     zone = settings.timezone
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         store = WebinarStore(db)
         lines = []
@@ -165,7 +165,7 @@ def _run(settings: Settings, work: Callable[[WebinarPlanner], Awaitable[T]],
     """One planner action on the database, and what it did printed; a PlanningError (an
     unknown id too) is a usage error."""
     async def run() -> T:
-        db = await Database.open(settings.database_path)
+        db = await open_database(settings)
         try:
             return await work(WebinarPlanner(WebinarStore(db), SystemClock(), settings.timezone))
         finally:

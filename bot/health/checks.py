@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database, DatabasePathError, load_migrations
+from bot.db import Database, DatabasePathError, EngineError, load_migrations
+from bot.db_open import open_database
 from bot.health.storage import HeartbeatStore
 from bot.outbox.storage import OutboxStore
 
@@ -32,7 +33,7 @@ async def run_checks(settings: Settings, clock: Clock, show_path: bool = True) -
     """Every check in order; only one line when the database cannot be opened at all.
     show_path=False leaves the database's file path out (for /healthz, reachable from outside)."""
     try:
-        db = await Database.open_readonly(settings.database_path)
+        db = await open_database(settings, read_only=True)
     except DatabasePathError as exc:
         return [Check("database", False, str(exc) if show_path else "cannot be opened")]
     now = clock.now()
@@ -49,13 +50,13 @@ async def run_checks(settings: Settings, clock: Clock, show_path: bool = True) -
 async def _guarded(name: str, check: Callable[[], Awaitable[Check]]) -> Check:
     try:
         return await check()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, EngineError) as exc:
         return Check(name, False, f"cannot read the database ({exc})")
 
 
 async def _schema(db: Database, settings: Settings, show_path: bool) -> Check:
     found, shipped = await db.schema_version(), load_migrations()[-1][0]
-    where = f"{settings.database_path}, schema {found:04d}" if show_path else f"schema {found:04d}"
+    where = f"{settings.database_label}, schema {found:04d}" if show_path else f"schema {found:04d}"
     if found == shipped:
         return Check("database", True, f"{where}, as this version ships")
     if found < shipped:

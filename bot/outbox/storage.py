@@ -49,15 +49,11 @@ class OutboxStore:
             values.append((row.key, row.chat_id, row.citizen_id, priority, kind, ref,
                            int(at_most_once), payload, to_db(not_before), to_db(now)))
         async with self._db.transaction() as tx:
-            before = await tx.fetch_one("SELECT total_changes() AS n")
-            await tx.execute_many(
+            return await tx.execute_many(
                 "INSERT INTO outbox (idempotency_key, chat_id, citizen_id, priority, kind, ref, "
                 "at_most_once, payload, not_before, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (idempotency_key) DO NOTHING", values)
-            after = await tx.fetch_one("SELECT total_changes() AS n")
-        assert before is not None and after is not None
-        return int(after["n"]) - int(before["n"])
 
     async def ready(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
         rows = await self._db.fetch_all(

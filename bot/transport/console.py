@@ -106,7 +106,7 @@ async def run_console(settings: Settings, *, lines: AsyncIterator[str] | None = 
     language = language_code or settings.default_locale
     why = "no BOT_TOKEN" if settings.token is None else "local only, BOT_TOKEN is not used"
     print(f"Console mode ({why}): you are a citizen talking to the bot; data in "
-          f"{settings.database_path}.\nType text or /commands; a number presses that "
+          f"{settings.database_label}.\nType text or /commands; a number presses that "
           f"button; /quit, Ctrl-D or Ctrl-C leaves. Try /start.", file=out, flush=True)
     async with application:
         assert application.post_init is not None

@@ -462,12 +462,13 @@ class ClubStore:
             "(SELECT COUNT(*) FROM club_members m WHERE m.club_id = k.id "
             " AND m.left_at IS NOT NULL AND m.left_reason <> 'cancelled') AS dropped, "
             "(SELECT COUNT(*) FROM club_waitlist w WHERE w.club_id = k.id) AS waiting, "
-            "COALESCE(SUM(a.cant_come_at IS NOT NULL), 0) AS cant_come, "
-            "COALESCE(SUM(a.attended = 1), 0) AS attended, "
-            "COALESCE(SUM(a.attended = 0), 0) AS missed "
+            "COALESCE(SUM(CASE WHEN a.cant_come_at IS NOT NULL THEN 1 ELSE 0 END), 0) "
+            "AS cant_come, "
+            "COALESCE(SUM(CASE WHEN a.attended = 1 THEN 1 ELSE 0 END), 0) AS attended, "
+            "COALESCE(SUM(CASE WHEN a.attended = 0 THEN 1 ELSE 0 END), 0) AS missed "
             "FROM club_sessions s JOIN clubs k ON k.id = s.club_id "
             "LEFT JOIN club_attendance a ON a.session_id = s.id "
-            "GROUP BY s.id ORDER BY k.id, s.number")
+            "GROUP BY s.id, k.id ORDER BY k.id, s.number")
         return [SessionCounts(_session(r), r["members"], r["dropped"], r["waiting"],
                               r["cant_come"], r["attended"], r["missed"]) for r in rows]
 
@@ -549,9 +550,12 @@ class ClubEvaluationStore:
         rows = await self._db.fetch_all(
             "SELECT club_id, COUNT(*) AS asked, COUNT(score) AS scored, "
             "AVG(score) AS mean, "
-            "COALESCE(SUM(score = 1), 0) AS s1, COALESCE(SUM(score = 2), 0) AS s2, "
-            "COALESCE(SUM(score = 3), 0) AS s3, COALESCE(SUM(score = 4), 0) AS s4, "
-            "COALESCE(SUM(score = 5), 0) AS s5 FROM club_evaluations GROUP BY club_id")
+            "COALESCE(SUM(CASE WHEN score = 1 THEN 1 ELSE 0 END), 0) AS s1, "
+            "COALESCE(SUM(CASE WHEN score = 2 THEN 1 ELSE 0 END), 0) AS s2, "
+            "COALESCE(SUM(CASE WHEN score = 3 THEN 1 ELSE 0 END), 0) AS s3, "
+            "COALESCE(SUM(CASE WHEN score = 4 THEN 1 ELSE 0 END), 0) AS s4, "
+            "COALESCE(SUM(CASE WHEN score = 5 THEN 1 ELSE 0 END), 0) AS s5 "
+            "FROM club_evaluations GROUP BY club_id")
         return {r["club_id"]: EvaluationCounts(
             r["asked"], r["scored"], r["mean"],
             (r["s1"], r["s2"], r["s3"], r["s4"], r["s5"])) for r in rows}

@@ -25,17 +25,17 @@ class PrivacyStore:
             if table == "citizens":
                 continue
             # The one dynamic SQL in the storage modules, by design: the table names come from
-            # sqlite_master (so a new table is exported at once), quoted as identifiers.
+            # the schema itself (so a new table is exported at once), quoted as identifiers.
             name = _quoted(table)
-            columns = {str(r["name"]) for r in
-                       await self._db.fetch_all(f"PRAGMA table_info({name})")}
+            columns = set(await self._db.column_names(table))
+            order = await self._db.row_order(table)
             if "citizen_id" in columns:
                 rows = await self._db.fetch_all(
-                    f"SELECT * FROM {name} WHERE citizen_id = ? ORDER BY rowid", (citizen_id,))
+                    f"SELECT * FROM {name} WHERE citizen_id = ? ORDER BY {order}", (citizen_id,))
             elif "case_id" in columns:
                 rows = await self._db.fetch_all(
                     f"SELECT * FROM {name} WHERE case_id IN "
-                    "(SELECT id FROM cases WHERE citizen_id = ?) ORDER BY rowid", (citizen_id,))
+                    f"(SELECT id FROM cases WHERE citizen_id = ?) ORDER BY {order}", (citizen_id,))
             else:
                 continue
             if rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,13 +29,16 @@ _SESSION_FROM = "FROM webinar_sessions s JOIN webinars w ON w.id = s.webinar_id 
 _SESSION = _SESSION_COLUMNS + _SESSION_FROM
 _COUNTS = (
     _SESSION_COLUMNS
-    + ", COALESCE(SUM(r.answer = 'yes' AND r.waitlist_ticket IS NULL), 0) AS yes, "
-    "COALESCE(SUM(r.answer = 'maybe'), 0) AS maybe, "
-    "COALESCE(SUM(r.answer = 'no'), 0) AS no, "
-    "COALESCE(SUM(r.waitlist_ticket IS NOT NULL), 0) AS waitlisted, "
-    "COALESCE(SUM(r.reminded_at IS NOT NULL), 0) AS reminded, "
-    "COALESCE(SUM(r.attended_at IS NOT NULL), 0) AS attended, "
-    "COALESCE(SUM(r.feedback_requested_at IS NOT NULL), 0) AS feedback "
+    + ", COALESCE(SUM(CASE WHEN r.answer = 'yes' AND r.waitlist_ticket IS NULL THEN 1 ELSE 0 END)"
+    ", 0) AS yes, "
+    "COALESCE(SUM(CASE WHEN r.answer = 'maybe' THEN 1 ELSE 0 END), 0) AS maybe, "
+    "COALESCE(SUM(CASE WHEN r.answer = 'no' THEN 1 ELSE 0 END), 0) AS no, "
+    "COALESCE(SUM(CASE WHEN r.waitlist_ticket IS NOT NULL THEN 1 ELSE 0 END), 0) "
+    "AS waitlisted, "
+    "COALESCE(SUM(CASE WHEN r.reminded_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS reminded, "
+    "COALESCE(SUM(CASE WHEN r.attended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS attended, "
+    "COALESCE(SUM(CASE WHEN r.feedback_requested_at IS NOT NULL THEN 1 ELSE 0 END), 0) "
+    "AS feedback "
     + _SESSION_FROM + "LEFT JOIN webinar_rsvps r ON r.session_id = s.id ")
 _RSVP = ("SELECT session_id, citizen_id, answer, waitlist_ticket, answered_at, reminded_at "
          "FROM webinar_rsvps ")
@@ -239,16 +243,19 @@ class WebinarStore:
     async def mark_attended(self, session_id: int, citizen_ids: Iterable[int],
                             now: datetime) -> int:
         """Staff's list of who took part, among those who answered; returns how many."""
+        ids = sorted(set(citizen_ids))
+        if not ids:
+            return 0
         return await self._db.execute_rowcount(
             "UPDATE webinar_rsvps SET attended_at = ? WHERE session_id = ? "
-            "AND citizen_id IN (SELECT value FROM json_each(?))",
-            (to_db(now), session_id, json.dumps(sorted(set(citizen_ids)))))
+            f"AND citizen_id IN ({', '.join('?' * len(ids))})",
+            (to_db(now), session_id, *ids))
 
     # report --------------------------------------------------------------------------
     async def session_counts(self) -> list[SessionCounts]:
         """Every session, by webinar (`report webinars`)."""
         rows = await self._db.fetch_all(
-            _COUNTS + "GROUP BY s.id ORDER BY w.id, s.starts_at, s.id")
+            _COUNTS + "GROUP BY s.id, w.id ORDER BY w.id, s.starts_at, s.id")
         return [_counts(r) for r in rows]
 
     async def upcoming_counts(self, now: datetime, limit: int) -> tuple[list[SessionCounts], int]:
@@ -256,7 +263,7 @@ class WebinarStore:
         `limit` of them, and how many there are in all."""
         rows = await self._db.fetch_all(
             _COUNTS + "WHERE s.starts_at > ? AND s.cancelled_at IS NULL "
-            "GROUP BY s.id ORDER BY s.starts_at, s.id LIMIT ?", (to_db(now), limit))
+            "GROUP BY s.id, w.id ORDER BY s.starts_at, s.id LIMIT ?", (to_db(now), limit))
         total = await self._db.fetch_one(
             "SELECT COUNT(*) AS n FROM webinar_sessions WHERE starts_at > ? "
             "AND cancelled_at IS NULL", (to_db(now),))
@@ -268,14 +275,33 @@ class WebinarStore:
         session only), and how many of them Telegram accepted. The outbox keeps rows for 8 days,
         so older invitations are not counted."""
         rows = await self._db.fetch_all(
-            "SELECT CAST(substr(data, 14, length(data) - 17) AS INTEGER) AS session_id, "
-            "COUNT(*) AS invited, COALESCE(SUM(status = 'sent'), 0) AS delivered FROM ("
-            " SELECT o.status, json_extract(b.value, '$[1]') AS data"
-            " FROM outbox o, json_each(o.payload, '$.buttons') r, json_each(r.value) b"
-            " WHERE o.kind = 'broadcast'"
-            " AND json_extract(b.value, '$[1]') LIKE 'webinar|rsvp|%|yes') "
-            "GROUP BY session_id")
-        return {r["session_id"]: (int(r["invited"]), int(r["delivered"])) for r in rows}
+            "SELECT status, payload FROM outbox WHERE kind = 'broadcast' "
+            "AND payload LIKE '%webinar|rsvp|%|yes%'")
+        found: dict[int, tuple[int, int]] = {}
+        for row in rows:
+            for session_id in _rsvp_yes_sessions(row["payload"]):
+                invited, delivered = found.get(session_id, (0, 0))
+                found[session_id] = (invited + 1, delivered + (row["status"] == "sent"))
+        return found
+
+
+def _rsvp_yes_sessions(payload: str) -> list[int]:
+    """The session of each Yes button (``webinar|rsvp|<session>|yes``) in a message."""
+    rows = json.loads(payload).get("buttons") or []
+    found = []
+    for buttons in rows:
+        for button in buttons:
+            data = button[1] if isinstance(button, list) and len(button) > 1 else None
+            if (isinstance(data, str) and data.startswith("webinar|rsvp|")
+                    and data.endswith("|yes") and len(data) >= 17):
+                found.append(_leading_integer(data[13:-4]))
+    return found
+
+
+def _leading_integer(text: str) -> int:
+    """SQLite's CAST(text AS INTEGER): the leading digits, 0 without any."""
+    match = re.match(r"\s*([+-]?\d+)", text)
+    return int(match.group(1)) if match else 0
 
 
 async def _seated(tx: Transaction, session_id: int) -> int:

@@ -8,9 +8,10 @@ the machine (its CPU's vector instructions, or the numpy build), and the solver,
 a tolerance, turns them into weights a few hundredths apart (measured on 2026-12-07: an AMD
 EPYC with AVX-512, numpy 2.4.6, gave other vectors than the machine that trained the shipped
 head, and retraining there gave weights up to 0.18 apart, the concern threshold 0.72 instead
-of 0.74, and the same verdict on 99.6 % of the training phrases). So the head records `training_digest`, what training read (phrases,
-labels, the rules' verdicts on them, the settings below), and a test checks that against the
-corpus on any machine; the retrain test checks an equivalent head, not the same bytes.
+of 0.74, and the same verdict on 99.6 % of the training phrases). So the head records
+`training_digest`, what training read (phrases, labels, the rules' verdicts on them, the
+settings below), and a test checks that against the corpus on any machine; the retrain test
+checks an equivalent head, not the same bytes.
 scikit-learn is imported only here (the `train` extra); the running bot needs numpy alone.
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 
 from bot.config import ConfigError, Settings
@@ -37,6 +38,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 def console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.transport.console import run_console
 
+    # Ctrl-C always ends the console, even when it was started with SIGINT ignored (as a
+    # background job of a script is): asyncio only takes Ctrl-C over from Python's own handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         asyncio.run(run_console(settings))
     except KeyboardInterrupt:  # Ctrl-C: run_console has shut down cleanly already

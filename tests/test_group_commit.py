@@ -13,6 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.db import Database, WriteFailed
 from bot.transport.local_api import ApiCall
+from tests import pg
 from tests.conftest import CITIZEN, start_harness, stop_harness
 from tests.fakes import FakeClock
 from tests.pg import connect
@@ -39,6 +40,9 @@ async def test_the_writes_of_many_updates_commit_together(db: Database) -> None:
     assert len(await db.fetch_all("SELECT id FROM notes")) == 50
 
 
+@pytest.mark.skipif(pg.ON_POSTGRES, reason="on PostgreSQL the read takes a pool connection "
+                    "first, and the writer may commit meanwhile: the row seen or not proves "
+                    "nothing (a CI pass saw it)")
 async def test_a_read_waits_for_the_queued_writes_unless_told_committed_is_enough(
         db: Database) -> None:
     """The outbox sender's claim loop reads with after_queued=False: it queues nothing itself,

@@ -49,7 +49,8 @@ class StageIndex(BaseHandler[Update, Any, Any]):
 
         buttons = [h for h in self.handlers if isinstance(h, CallbackQueryHandler)]
         commands = [h for h in self.handlers if isinstance(h, CommandHandler)]
-        rest = [h for h in self.handlers if h not in buttons and h not in commands]
+        rest = [h for h in self.handlers
+                if not isinstance(h, CallbackQueryHandler | CommandHandler)]
         by_prefix: dict[str, list[Handler]] = {}
         unkeyed: list[Handler] = []
         for button in buttons:

@@ -32,6 +32,8 @@ from bot.lean_bot import LeanBot
 from bot.outbox.limiter import SendLimiter, limiter_of
 from bot.outbox.sender import OutboxSender
 from bot.scheduler.sweeps import run_sweeps
+from bot.workers.announce import AnnouncingCache
+from bot.workers.wiring import Worker, several_workers
 
 log = logging.getLogger(__name__)
 CONSOLE_TOKEN = "1:console-mode-no-telegram-at-all"
@@ -82,7 +84,8 @@ async def open_resources(application: App) -> None:
     settings: Settings = application.bot_data["settings"]
     features: tuple[Feature, ...] = application.bot_data["features"]
     install_stack_dump()
-    cache = CitizenCache()
+    shared = several_workers(settings) and application.bot_data["background"]
+    cache = AnnouncingCache() if shared else CitizenCache()
     context = await open_app_context(settings, application.bot_data["clock"], features,
                                      cache=cache)
     application.bot_data["app"] = context
@@ -102,6 +105,23 @@ async def open_resources(application: App) -> None:
     await heartbeat.started()
     inbox = Inbox(InboxStore(context.db), context.clock)
     sweeps = application.bot_data["sweeps"] = _sweeps(context, changes, heartbeat, inbox)
+    if shared:
+        assert isinstance(cache, AnnouncingCache)
+        worker = application.bot_data["worker"] = await Worker.start(
+            application, context, cache,
+            lambda: [sender.run(), run_sweeps(sweeps, SWEEP_INTERVAL_SECONDS)])
+        application.bot_data["intake"] = worker.intake
+    else:
+        await _one_process(application, sender, sweeps, inbox)
+    # What start-up built (libraries, texts, dialogs, lexicons, the model) lives as long as the
+    # process: kept out of the cyclic collector's full passes, which otherwise walk all of it
+    # and hold up replies for tens of milliseconds.
+    gc.freeze()
+
+
+async def _one_process(application: App, sender: OutboxSender, sweeps: dict[str, Sweep],
+                       inbox: Inbox) -> None:
+    """This process alone takes the updates, sends and sweeps."""
     if application.bot_data["background"]:
         application.bot_data["tasks"] = [
             asyncio.create_task(sender.run(), name="outbox"),
@@ -114,10 +134,13 @@ async def open_resources(application: App) -> None:
     processor = application.update_processor
     if isinstance(processor, ChatOrderedProcessor):
         processor.inbox = inbox
-    # What start-up built (libraries, texts, dialogs, lexicons, the model) lives as long as the
-    # process: kept out of the cyclic collector's full passes, which otherwise walk all of it
-    # and hold up replies for tens of milliseconds.
-    gc.freeze()
+
+    async def intake(update: Update, body: str) -> None:
+        """The webhook's POST: kept (committed), then queued for the handlers."""
+        await inbox.keep([update], {update.update_id: body})
+        await application.update_queue.put(update)
+
+    application.bot_data["intake"] = intake
 
 
 def _sweeps(context: AppContext, changes: ChangeFeed, heartbeat: ApiHeartbeat,
@@ -136,6 +159,9 @@ def _sweeps(context: AppContext, changes: ChangeFeed, heartbeat: ApiHeartbeat,
 
 async def close_resources(application: App) -> None:
     gc.unfreeze()
+    worker: Worker | None = application.bot_data.pop("worker", None)
+    if worker is not None:
+        await worker.close()
     tasks: list[asyncio.Task[None]] = application.bot_data.pop("tasks", [])
     for task in tasks:
         task.cancel()

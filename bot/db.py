@@ -118,6 +118,12 @@ class _Unit:
 class Database:
     """The only object that talks to SQLite; storage modules hold one."""
 
+    postgres = False
+    """True for bot/db_postgres.py's engine (what only it has: advisory locks, NOTIFY)."""
+    skip_locked = ""
+    """Appended to a SELECT that claims rows: PostgreSQL skips rows another transaction
+    holds; SQLite has one writer at a time, so there is nothing to skip."""
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()  # one trip, one group or one transaction() at a time

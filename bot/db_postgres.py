@@ -124,6 +124,15 @@ async def _connect(url: str, *, read_only: bool) -> AsyncConnection[Any]:
     return conn
 
 
+async def session_connection(url: str) -> AsyncConnection[Any]:
+    """A connection of its own, outside the writer and the pool, for what lives as long as a
+    session: advisory locks and LISTEN (bot/workers). Raises `PostgresError`."""
+    try:
+        return await _connect(url, read_only=False)
+    except psycopg.Error as exc:
+        raise PostgresError(exc) from None
+
+
 @dataclass(slots=True)
 class _Result:
     """What bot/db.py reads of an aiosqlite cursor."""
@@ -235,6 +244,8 @@ class PostgresDatabase(Database):
     """`Database` on PostgreSQL: the same group commit, a read pool, translated migrations."""
 
     _conn: _WriterConnection  # type: ignore[assignment]
+    postgres = True
+    skip_locked = " FOR UPDATE SKIP LOCKED"
 
     @classmethod
     async def open_url(cls, url: str, *, read_only: bool = False) -> PostgresDatabase:

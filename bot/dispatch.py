@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.inbox import Claim, Inbox
+from bot.inbox import Claim, Inbox, chat_key
 
 QUEUE_BOUND = 100_000  # PTB's own semaphore only bounds waiting tasks; real work is `workers`
 
@@ -42,7 +42,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             self.inbox.done(update.update_id)
 
     async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
+        key = chat_key(update)
         if key is None:
             async with self._workers:
                 await coroutine
@@ -76,14 +76,3 @@ class _ChatLock:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.waiting = 0
-
-
-def _chat_key(update: object) -> int | None:
-    """Order by chat; updates without a chat (e.g. inline queries) by user."""
-    if not isinstance(update, Update):
-        return None
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id
-    return None

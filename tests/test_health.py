@@ -15,8 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tornado.httpserver import HTTPServer
-from tornado.testing import bind_unused_port
 
 from bot.clock import to_db
 from bot.config import Settings
@@ -211,23 +209,18 @@ async def test_the_heartbeat_asks_getme_every_two_minutes_and_records_each_answe
 @SQLITE_ONLY
 async def test_healthz_answers_503_with_the_failing_check_and_never_the_path(
         tmp_path: Path, settings: Settings, clock: FakeClock) -> None:
-    """The webhook server's /healthz, in process: the same checks, as JSON, 503 when one fails."""
+    """The webhook server's /healthz, in process (its ASGI app): the same checks, as JSON,
+    503 when one fails."""
     path = fresh_database(tmp_path)
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {SHIPPED - 1}")
     db.close()
-    server = HTTPServer(web_app(None, replace(settings, database_path=path), clock,
-                                "/hook", "secret"))
-    sock, port = bind_unused_port()
-    server.add_sockets([sock])
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            answer = await client.get("/healthz")
-            head = await client.head("/healthz")
-            unknown = await client.get("/not-here")
-    finally:
-        server.stop()
-        await server.close_all_connections()
+    app = web_app(None, replace(settings, database_path=path), clock, "/hook", "secret")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://bot.test") as client:
+        answer = await client.get("/healthz")
+        head = await client.head("/healthz")
+        unknown = await client.get("/not-here")
     assert answer.status_code == 503 and head.status_code == 503
     assert answer.headers["content-type"].startswith("application/json")
     body = answer.json()

@@ -59,8 +59,8 @@ class Inbox:
         confirmed. `bodies`: their JSON as Telegram sent it, by id (bot/inbox/raw.py); one
         missing there is encoded from PTB's object, which costs far more."""
         fresh = await self._store.add(
-            [(u.update_id, (bodies or {}).get(u.update_id) or u.to_json()) for u in updates],
-            self._clock.now())
+            [(u.update_id, chat_key(u), (bodies or {}).get(u.update_id) or u.to_json())
+             for u in updates], self._clock.now())
         for update in updates:
             if update.update_id in fresh:
                 self._kept.add(update.update_id)
@@ -114,3 +114,15 @@ class Inbox:
     async def purge_old(self) -> None:
         """The sweep: handled updates' ids older than KEEP_HANDLED go."""
         await self._store.purge_done(self._clock.now() - KEEP_HANDLED)
+
+
+def chat_key(update: object) -> int | None:
+    """The chat an update's handling is ordered by; updates without a chat (e.g. inline
+    queries) by user."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return None

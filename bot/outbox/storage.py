@@ -90,10 +90,12 @@ class OutboxStore:
 
     async def mark_sending(self, item_id: int) -> bool:
         """Claim a pending row for sending; False when it is no longer pending (e.g. cancelled
-        or held from the CLI since it was read, or claimed already)."""
+        or held from the CLI since it was read, or claimed already). On PostgreSQL a row
+        another transaction holds is skipped, not waited for (several workers)."""
         return await self._db.execute_rowcount(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 "
-            "WHERE id = ? AND status = 'pending'", (item_id,)) == 1
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = "
+            f"(SELECT id FROM outbox WHERE id = ? AND status = 'pending'{self._db.skip_locked})",
+            (item_id,)) == 1
 
     async def mark_sent(self, item_id: int, message_id: int | None, now: datetime) -> None:
         await self._db.execute(

@@ -13,6 +13,8 @@ from bot.scheduler.storage import TimerStore
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(minutes=5)
+CLAIM = timedelta(minutes=2)
+"""With several workers: how long a timer being fired is kept from the others."""
 
 Handler = Callable[[Timer], Awaitable[Next | None]]
 
@@ -22,6 +24,7 @@ class Scheduler:
         self._store = store
         self._clock = clock
         self._handlers: dict[str, Handler] = {}
+        self.claims = False  # several workers (bot/workers): claim each timer before firing
 
     def handle(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
@@ -39,7 +42,10 @@ class Scheduler:
     async def fire_due(self) -> int:
         """Fire every due timer once; a failing handler is retried later, never lost."""
         fired = 0
-        for timer in await self._store.due(self._clock.now()):
+        now = self._clock.now()
+        due = (await self._store.claim_due(now, now + CLAIM) if self.claims
+               else await self._store.due(now))
+        for timer in due:
             handler = self._handlers.get(timer.kind)
             if handler is None:
                 log.error("timer %s: no handler for kind %s", timer.key, timer.kind)

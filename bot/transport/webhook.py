@@ -1,24 +1,35 @@
 """Webhook mode: one HTTP server on PORT for Telegram's POSTs (at WEBHOOK_URL's path) and for
 GET /healthz, the same checks as `python -m bot health`.
 
-PTB's own `run_webhook` serves the Telegram path only, so the bot runs its application the way
-PTB's custom-webhook example does: initialize, post_init, listen, setWebhook, start; and on
-SIGTERM/SIGINT the reverse, with post_shutdown always run. The port is bound before setWebhook,
-so Telegram's first POST never finds it closed.
+It follows PTB's custom-webhook example (Starlette served by uvicorn): initialize, post_init,
+listen, setWebhook, start; and on SIGTERM/SIGINT the reverse, with post_shutdown always run.
+The port is bound before setWebhook, so Telegram's first POST never finds it closed. It is
+bound with SO_REUSEPORT: several workers (bot/workers) may listen on one port, and the kernel
+shares the connections among them.
+
+A POST is answered 200 as soon as its update is kept in the inbox (committed); what is done
+with it then is the application's `intake` (bot/app.py): queued for this process's handlers,
+or, with several workers, handed to the worker that holds its chat.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
+import socket
+from collections.abc import Awaitable, Callable, Iterator
 from http import HTTPStatus
 from typing import Any
 
-import tornado.web
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from telegram import Update
-from tornado.httpserver import HTTPServer
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -28,83 +39,75 @@ from bot.transport.reachability import until_reachable
 log = logging.getLogger(__name__)
 HEALTH_PATH = "/healthz"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+STOP_GRACE_SECONDS = 5  # open connections get this long to finish at a stop
 
-App = Any  # telegram.ext.Application; Any keeps tornado's handler kwargs simple
-
-
-class TelegramHook(tornado.web.RequestHandler):
-    """Telegram's POST: the secret is checked before the body is read, then the update is kept in
-    the inbox (committed), queued and answered 200 at once (the handlers run on the
-    application's own tasks)."""
-
-    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
-
-    def initialize(self, bot_application: App, secret: str) -> None:
-        self.bot_application = bot_application
-        self.secret = secret
-
-    async def post(self) -> None:
-        if self.request.headers.get(SECRET_HEADER) != self.secret:
-            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
-        try:
-            data = json.loads(self.request.body)
-            if not isinstance(data, dict):
-                raise TypeError("not a JSON object")
-            update = Update.de_json(data, self.bot_application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            log.warning("webhook: a POST that is not a Telegram update was refused")
-            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
-        inbox = self.bot_application.bot.inbox
-        if inbox is not None:
-            try:
-                await inbox.keep([update], {update.update_id: self.request.body.decode()})
-            except Exception:  # Telegram delivers it again after a non-200
-                log.exception("webhook: the inbox could not keep an update")
-                raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
-        await self.bot_application.update_queue.put(update)
-        self.set_status(HTTPStatus.OK)
-
-    def log_exception(self, *_args: Any) -> None:
-        """Refusals are answered with their status; the body (a citizen's text) is never logged."""
-
-
-class Health(tornado.web.RequestHandler):
-    """200 when every check passes, 503 otherwise; JSON with one entry per check. The database
-    path is left out: this answer may be reachable from outside."""
-
-    SUPPORTED_METHODS = ("GET", "HEAD")  # type: ignore[assignment]
-
-    def initialize(self, bot_settings: Settings, clock: Clock) -> None:
-        self.bot_settings = bot_settings
-        self.clock = clock
-
-    async def get(self) -> None:
-        checks = await run_checks(self.bot_settings, self.clock, show_path=False)
-        healthy = all(check.ok for check in checks)
-        self.set_status(HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps({
-            "ok": healthy,
-            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks],
-        }))
-
-    async def head(self) -> None:
-        await self.get()
-
-
-class QuietApplication(tornado.web.Application):
-    def log_request(self, handler: tornado.web.RequestHandler) -> None:
-        """No access log: the bot's own log says what matters, without chat ids or bodies."""
+App = Any  # telegram.ext.Application
+Intake = Callable[[Update, str], Awaitable[None]]
+"""(the update, its JSON as Telegram sent it): kept, then handed on; raises if not kept."""
 
 
 def web_app(application: App, settings: Settings, clock: Clock, path: str,
-            secret: str) -> tornado.web.Application:
-    return QuietApplication([
-        (rf"{path.rstrip('/')}/?", TelegramHook, {"bot_application": application,
-                                                 "secret": secret}),
-        (HEALTH_PATH, Health, {"bot_settings": settings, "clock": clock}),
-    ])
+            secret: str) -> Starlette:
+    async def telegram(request: Request) -> Response:
+        """The secret is checked before the body is read; a body that is not an update is
+        refused with 400; an update the inbox could not keep with 503 (Telegram delivers it
+        again)."""
+        if request.headers.get(SECRET_HEADER) != secret:
+            return Response(status_code=HTTPStatus.FORBIDDEN)
+        body = await request.body()
+        try:
+            data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("not a JSON object")
+            update = Update.de_json(data, application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            log.warning("webhook: a POST that is not a Telegram update was refused")
+            return Response(status_code=HTTPStatus.BAD_REQUEST)
+        intake: Intake = application.bot_data["intake"]
+        try:
+            await intake(update, body.decode("utf-8", errors="replace"))
+        except Exception:
+            log.exception("webhook: the inbox could not keep an update")
+            return Response(status_code=HTTPStatus.SERVICE_UNAVAILABLE)
+        return Response(status_code=HTTPStatus.OK)
+
+    async def health(request: Request) -> Response:
+        """200 when every check passes, 503 otherwise; JSON with one entry per check. The
+        database's place is left out: this answer may be reachable from outside."""
+        checks = await run_checks(settings, clock, show_path=False)
+        healthy = all(check.ok for check in checks)
+        return JSONResponse(
+            {"ok": healthy,
+             "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]},
+            status_code=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
+            headers={"Cache-Control": "no-store"})
+
+    hook = path.rstrip("/") or "/"
+    routes = [Route(hook, telegram, methods=["POST"]),
+              Route(HEALTH_PATH, health, methods=["GET", "HEAD"])]
+    if hook != "/":
+        routes.append(Route(f"{hook}/", telegram, methods=["POST"]))
+    return Starlette(routes=routes)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, without its own signal handlers: serve_webhook has them."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def listening_socket(port: int) -> socket.socket:
+    """Bound on every address, shared with the other workers on this machine."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_REUSEPORT"):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("0.0.0.0", port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
 
 
 async def serve_webhook(application: App, settings: Settings, path: str, secret: str,
@@ -117,10 +120,18 @@ async def serve_webhook(application: App, settings: Settings, path: str, secret:
     try:
         await application.initialize()
         await application.post_init(application)
-        server = HTTPServer(web_app(application, settings, application.bot_data["clock"],
-                                    path, secret))
-        server.listen(settings.port, address="0.0.0.0")
+        server = _Server(uvicorn.Config(
+            web_app(application, settings, application.bot_data["clock"], path, secret),
+            log_config=None, access_log=False, lifespan="off", server_header=False,
+            timeout_graceful_shutdown=STOP_GRACE_SECONDS))
+        sock = listening_socket(settings.port)
+        serving = asyncio.create_task(server.serve(sockets=[sock]), name="webhook server")
         try:
+            while not server.started:  # listening before Telegram is told where
+                if serving.done():
+                    await serving  # start-up failed: its error
+                    return
+                await asyncio.sleep(0.01)
             await until_reachable("setWebhook", lambda: application.bot.set_webhook(
                 url=settings.webhook_url, secret_token=secret, allowed_updates=allowed_updates))
             log.info("Webhook registered; listening on port %d (%s and %s)", settings.port,
@@ -128,8 +139,9 @@ async def serve_webhook(application: App, settings: Settings, path: str, secret:
             await application.start()
             await stop.wait()
         finally:
-            server.stop()
-            await server.close_all_connections()
+            server.should_exit = True
+            await serving
+            sock.close()
             if application.running:
                 await application.stop()
     finally:

@@ -1,0 +1,142 @@
+"""Each chat's kept updates, handled by the one worker holding the chat's advisory lock, in
+`update_id` order (bot/workers/__init__.py has the whole design).
+
+The lock is let go once the chat has nothing left, and only after what its updates wrote and
+their `done` marks are committed, so the next holder finds the chat exactly as it was left.
+After letting go, the holder looks once more: an update kept while it held the lock (whose
+keeper failed to get the lock) is taken then, by it or by that keeper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, Update
+
+from bot.clock import Clock
+from bot.inbox.intake import MAX_STARTS
+from bot.inbox.storage import InboxStore
+from bot.workers.storage import ConnectionLost, WorkerSession
+
+log = logging.getLogger(__name__)
+CONCURRENT_UPDATES = 64  # as the one-process update processor (bot/dispatch.py)
+ORPHAN_INTERVAL = 1.0
+"""Seconds between looks for chats with kept updates that nobody holds (their worker died)."""
+
+Handle = Callable[[Update], Awaitable[None]]
+
+
+def lock_name(chat_id: int | None) -> str:
+    return f"chat:{'' if chat_id is None else chat_id}"
+
+
+class ChatPump:
+    def __init__(self, store: InboxStore, session: WorkerSession,
+                 reopen: Callable[[], Awaitable[WorkerSession]], bot: Bot, handle: Handle,
+                 committed: Callable[[], Awaitable[None]], taken: Callable[[int | None], None],
+                 clock: Clock) -> None:
+        """`handle`: the application's handlers for one update; `committed`: waits for
+        the database's queued writes; `taken`: called when this worker takes a chat's lock
+        (its cache forgets that chat's citizen)."""
+        self._store = store
+        self._session = session
+        self._reopen = reopen
+        self._bot = bot
+        self._handle = handle
+        self._committed = committed
+        self._taken = taken
+        self._clock = clock
+        self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
+        self._active: dict[int | None, asyncio.Task[None]] = {}
+        self._again: set[int | None] = set()
+
+    def offer(self, chat_id: int | None) -> None:
+        """A chat has (or may have) kept updates: take them unless another worker does."""
+        if chat_id in self._active:
+            self._again.add(chat_id)  # the running pass looks again before it ends
+            return
+        task = asyncio.get_running_loop().create_task(self._pump(chat_id),
+                                                      name="chat pump")
+        self._active[chat_id] = task
+        task.add_done_callback(lambda _t: self._active.pop(chat_id, None))
+
+    async def watch_orphans(self) -> None:
+        """Forever: offer every chat with kept updates; the ones their worker holds stay
+        theirs (the lock says no), the ones of a worker that died are taken over. A lost
+        lock session is opened again here."""
+        while True:
+            try:
+                if self._session.lost:
+                    self._session = await self._reopen()
+                    log.warning("workers: chat lock connection opened again")
+                for chat_id in await self._store.pending_chats():
+                    if chat_id not in self._active:
+                        self.offer(chat_id)
+            except Exception:
+                log.exception("workers: looking for chats nobody holds failed; will retry")
+            await asyncio.sleep(ORPHAN_INTERVAL)
+
+    async def close(self) -> None:
+        """A stop: passes in flight are cancelled; what they did not finish stays kept, for
+        another worker or the next start."""
+        tasks = list(self._active.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def settled(self) -> None:
+        """Until no pass is in flight here (one may start another: waited for too)."""
+        while self._active:
+            await asyncio.gather(*self._active.values(), return_exceptions=True)
+
+    @property
+    def session(self) -> WorkerSession:
+        return self._session
+
+    @property
+    def active_chats(self) -> int:
+        return len(self._active)
+
+    async def _pump(self, chat_id: int | None) -> None:
+        try:
+            while True:
+                self._again.discard(chat_id)
+                if not await self._session.try_lock(lock_name(chat_id)):
+                    return  # its holder looks again after letting go
+                try:
+                    self._taken(chat_id)
+                    await self._drain(chat_id)
+                finally:
+                    await self._session.unlock(lock_name(chat_id))
+                if chat_id not in self._again and not await self._store.has_pending(chat_id):
+                    return
+        except ConnectionLost as exc:  # the session's locks are gone with it
+            log.error("workers: chat lock connection lost (%s); its updates wait for a "
+                      "worker", type(exc).__name__)
+        except Exception:
+            log.exception("workers: handling a chat's updates failed; they wait for a retry")
+
+    async def _drain(self, chat_id: int | None) -> None:
+        while rows := await self._store.take_chat(chat_id):
+            for update_id, body, starts in rows:
+                update = self._readable(update_id, body, starts)
+                if update is not None:
+                    async with self._slots:
+                        await self._handle(update)
+                self._store.done(update_id, self._clock.now())
+            await self._committed()
+
+    def _readable(self, update_id: int, body: str, starts: int) -> Update | None:
+        if starts > MAX_STARTS:
+            log.error("update %d given up: its handling never finished in %d tries",
+                      update_id, MAX_STARTS)
+            return None
+        try:
+            return Update.de_json(json.loads(body), self._bot)
+        except (ValueError, TypeError, KeyError) as exc:
+            log.error("update %d given up: it cannot be read back (%s)", update_id,
+                      type(exc).__name__)
+            return None

@@ -22,6 +22,7 @@ from bot.db import Database
 from bot.inbox import InboxStore
 from bot.scheduler import Next, Scheduler, Timer
 from bot.scheduler.storage import TimerStore
+from bot.transport.webhook import listening_socket
 from bot.workers.announce import AnnouncingCache
 from bot.workers.listener import ChangeListener
 from bot.workers.pump import ChatPump, lock_name
@@ -205,3 +206,21 @@ async def test_what_one_worker_or_the_cli_changes_the_other_workers_forget(
         await asyncio.gather(*tasks, return_exceptions=True)
         await writer_db.close()
         await cli_db.close()
+
+
+def test_only_workers_on_postgresql_share_the_webhook_port() -> None:
+    """On SQLite a second bot on the port fails to start instead of sharing the one file."""
+    first = listening_socket(0, shared=False)
+    port = first.getsockname()[1]
+    try:
+        with pytest.raises(OSError):
+            listening_socket(port, shared=False).close()
+    finally:
+        first.close()
+    sockets = [listening_socket(0, shared=True)]
+    try:
+        sockets.append(listening_socket(sockets[0].getsockname()[1], shared=True))
+        assert sockets[1].getsockname() == sockets[0].getsockname()
+    finally:
+        for sock in sockets:
+            sock.close()

@@ -35,6 +35,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.health.checks import run_checks
 from bot.transport.reachability import until_reachable
+from bot.workers.wiring import Worker, several_workers
 
 log = logging.getLogger(__name__)
 HEALTH_PATH = "/healthz"
@@ -98,11 +99,11 @@ class _Server(uvicorn.Server):
         yield
 
 
-def listening_socket(port: int) -> socket.socket:
-    """Bound on every address, shared with the other workers on this machine."""
+def listening_socket(port: int, *, shared: bool) -> socket.socket:
+    """Bound on every address; `shared`: with the other workers on this machine."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if hasattr(socket, "SO_REUSEPORT"):
+    if shared and hasattr(socket, "SO_REUSEPORT"):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(("0.0.0.0", port))
     sock.listen(1024)
@@ -124,7 +125,7 @@ async def serve_webhook(application: App, settings: Settings, path: str, secret:
             web_app(application, settings, application.bot_data["clock"], path, secret),
             log_config=None, access_log=False, lifespan="off", server_header=False,
             timeout_graceful_shutdown=STOP_GRACE_SECONDS))
-        sock = listening_socket(settings.port)
+        sock = listening_socket(settings.port, shared=several_workers(settings))
         serving = asyncio.create_task(server.serve(sockets=[sock]), name="webhook server")
         try:
             while not server.started:  # listening before Telegram is told where
@@ -142,6 +143,9 @@ async def serve_webhook(application: App, settings: Settings, path: str, secret:
             server.should_exit = True
             await serving
             sock.close()
+            worker: Worker | None = application.bot_data.pop("worker", None)
+            if worker is not None:  # its updates in hand are finished while the bot can send
+                await worker.close()
             if application.running:
                 await application.stop()
     finally:

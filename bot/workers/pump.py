@@ -23,6 +23,9 @@ from bot.workers.storage import ConnectionLost, WorkerSession
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64  # as the one-process update processor (bot/dispatch.py)
+STOP_GRACE = 5.0
+"""Seconds a stop waits for the updates being handled (the rest stay kept, for another
+worker or the next start)."""
 ORPHAN_INTERVAL = 1.0
 """Seconds between looks for chats with kept updates that nobody holds (their worker died)."""
 
@@ -52,9 +55,12 @@ class ChatPump:
         self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
         self._active: dict[int | None, asyncio.Task[None]] = {}
         self._again: set[int | None] = set()
+        self._stopping = False
 
     def offer(self, chat_id: int | None) -> None:
         """A chat has (or may have) kept updates: take them unless another worker does."""
+        if self._stopping:
+            return  # kept: another worker takes it
         if chat_id in self._active:
             self._again.add(chat_id)  # the running pass looks again before it ends
             return
@@ -80,12 +86,16 @@ class ChatPump:
             await asyncio.sleep(ORPHAN_INTERVAL)
 
     async def close(self) -> None:
-        """A stop: passes in flight are cancelled; what they did not finish stays kept, for
-        another worker or the next start."""
+        """A stop: no new pass starts, and a pass in flight ends after the update it is
+        handling (cancelled after STOP_GRACE); what they leave stays kept, for another
+        worker or the next start."""
+        self._stopping = True
         tasks = list(self._active.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _done, late = await asyncio.wait(tasks, timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def settled(self) -> None:
         """Until no pass is in flight here (one may start another: waited for too)."""
@@ -111,7 +121,8 @@ class ChatPump:
                     await self._drain(chat_id)
                 finally:
                     await self._session.unlock(lock_name(chat_id))
-                if chat_id not in self._again and not await self._store.has_pending(chat_id):
+                if self._stopping or (chat_id not in self._again
+                                      and not await self._store.has_pending(chat_id)):
                     return
         except ConnectionLost as exc:  # the session's locks are gone with it
             log.error("workers: chat lock connection lost (%s); its updates wait for a "
@@ -120,8 +131,10 @@ class ChatPump:
             log.exception("workers: handling a chat's updates failed; they wait for a retry")
 
     async def _drain(self, chat_id: int | None) -> None:
-        while rows := await self._store.take_chat(chat_id):
+        while not self._stopping and (rows := await self._store.take_chat(chat_id)):
             for update_id, body, starts in rows:
+                if self._stopping:
+                    break
                 update = self._readable(update_id, body, starts)
                 if update is not None:
                     async with self._slots:

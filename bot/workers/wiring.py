@@ -82,9 +82,12 @@ class Worker:
         self.pump.offer(chat)
 
     async def close(self) -> None:
+        """At a stop, before the bot's connections close: the updates being handled are
+        finished (bot/workers/pump.py), then the leader's duties stop (the sender's own
+        grace), then the listener."""
+        await self.pump.close()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.pump.close()
         await self._wake.close()
         await self.pump.session.close()

@@ -53,6 +53,7 @@ class Worker:
         self.store = InboxStore(db)
         self.db = db
         self.session = session
+        self.cache = CitizenCache()  # this worker's; a chat's citizen has the chat's id here
 
         async def handle(update: Update) -> None:
             for _ in range(random.randint(0, 3)):  # other chats' passes get a turn
@@ -60,8 +61,12 @@ class Worker:
             assert update.effective_chat is not None
             handled.append((name, update.effective_chat.id, update.update_id))
 
-        self.pump = ChatPump(self.store, session, lambda: WorkerSession.open(url), BOT, handle,
-                             db.flush, lambda _chat: None, FakeClock())
+        self.pump = ChatPump(name, self.store, session, lambda: WorkerSession.open(url), BOT,
+                             handle, db.flush, self.forget, FakeClock())
+
+    def forget(self, chat_id: int | None) -> None:
+        if chat_id is not None:
+            self.cache.forget_citizen(chat_id)
 
     async def intake(self, update_id: int, chat_id: int) -> None:
         await self.store.add([(update_id, chat_id, body(update_id, chat_id))],
@@ -111,6 +116,35 @@ async def test_two_pumps_handle_each_update_once_and_each_chat_in_order(
         assert ids == sorted(ids), f"chat {chat} out of order: {ids}"
     assert {w for w, _c, _u in handled} == {"a", "b"}, "both workers took chats"
     assert not await a.store.pending_chats()
+
+
+@POSTGRES
+async def test_a_worker_forgets_a_chat_s_citizen_only_when_another_handled_the_chat_since(
+        two: tuple[Worker, Worker, list[tuple[str, int, int]]]) -> None:
+    a, b, handled = two
+    seen: Part[str] = Part("seen")
+    chat = 600
+
+    async def step(worker: Worker, update_id: int) -> list[bool]:
+        """Both caches hold the citizen; the worker takes the chat's next update; who still
+        holds it afterwards."""
+        for w in (a, b):
+            w.cache.put(seen, chat, "cached")
+        await worker.intake(update_id, chat)
+        await worker.pump.settled()
+        return [w.cache.get(seen, chat) == "cached" for w in (a, b)]
+
+    assert await step(a, 1) == [False, True], "a never handled the chat: it forgets"
+    assert await step(a, 2) == [True, True], "a handled it last: its cache is good"
+    assert await step(b, 3) == [True, False], "b takes over: b forgets"
+    assert await step(a, 4) == [False, True], "b handled it since a did: a forgets"
+    # An update b took but never finished (b died mid-way): whoever takes it forgets.
+    assert await b.session.try_lock(lock_name(chat))
+    await b.store.add([(5, chat, body(5, chat))], FakeClock().now())
+    await b.session.take(chat, "b")
+    await b.session.unlock(lock_name(chat))
+    assert await step(a, 6) == [False, True]
+    assert [u for _w, _c, u in handled] == [1, 2, 3, 4, 5, 6]
 
 
 @POSTGRES

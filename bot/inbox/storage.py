@@ -41,27 +41,11 @@ class InboxStore:
             "RETURNING update_id, body, starts")
         return sorted((int(r["update_id"]), str(r["body"]), int(r["starts"])) for r in rows)
 
-    async def take_chat(self, chat_id: int | None) -> list[tuple[int, str, int]]:
-        """As `restart`, for one chat's updates (bot/workers/pump.py, holding its lock)."""
-        chat = "chat_id IS NULL" if chat_id is None else "chat_id = ?"
-        rows = await self._db.execute_returning(
-            f"UPDATE inbox SET starts = starts + 1 WHERE {chat} AND done_at IS NULL "
-            "AND body IS NOT NULL RETURNING update_id, body, starts",
-            () if chat_id is None else (chat_id,))
-        return sorted((int(r["update_id"]), str(r["body"]), int(r["starts"])) for r in rows)
-
     async def pending_chats(self) -> set[int | None]:
-        """The chats with updates kept but not handled."""
+        """The chats with updates kept but not handled (bot/workers/pump.py)."""
         rows = await self._db.fetch_all(
             "SELECT DISTINCT chat_id FROM inbox WHERE done_at IS NULL AND body IS NOT NULL")
         return {r["chat_id"] for r in rows}
-
-    async def has_pending(self, chat_id: int | None) -> bool:
-        chat = "chat_id IS NULL" if chat_id is None else "chat_id = ?"
-        row = await self._db.fetch_one(
-            f"SELECT 1 AS one FROM inbox WHERE {chat} AND done_at IS NULL AND body IS NOT NULL "
-            "LIMIT 1", () if chat_id is None else (chat_id,))
-        return row is not None
 
     async def purge_done(self, before: datetime) -> int:
         return await self._db.execute_rowcount(

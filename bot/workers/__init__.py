@@ -20,7 +20,8 @@ Every worker is a whole `python -m bot` process; any number of them listen on on
   others try for the lock every LEADER_POLL seconds and take over when it is free.
 * **State** (announce.py, listener.py). Each worker has its own citizen cache. What one
   worker changes about a citizen it announces (`pg_notify`, sent at commit); the others
-  forget that citizen. A worker forgets a chat's citizen when it takes the chat's lock, so an
-  announcement still on its way cannot leave it a stale copy; if its listening connection
-  drops it forgets everything. The CLI's notes (bot/cache/changes.py) are announced too.
+  forget that citizen. A worker taking a chat that another worker handled since it last did
+  (the inbox rows say who took them) forgets the chat's citizen, so an announcement still on
+  its way cannot leave it a stale copy; if its listening connection drops it forgets
+  everything. The CLI's notes (bot/cache/changes.py) are announced too.
 """

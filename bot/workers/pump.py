@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot, Update
@@ -26,6 +27,7 @@ CONCURRENT_UPDATES = 64  # as the one-process update processor (bot/dispatch.py)
 STOP_GRACE = 5.0
 """Seconds a stop waits for the updates being handled (the rest stay kept, for another
 worker or the next start)."""
+PARSED_KEPT = 10_000  # updates parsed by this worker's webhook, waiting for their chat's turn
 ORPHAN_INTERVAL = 1.0
 """Seconds between looks for chats with kept updates that nobody holds (their worker died)."""
 
@@ -37,13 +39,15 @@ def lock_name(chat_id: int | None) -> str:
 
 
 class ChatPump:
-    def __init__(self, store: InboxStore, session: WorkerSession,
+    def __init__(self, worker: str, store: InboxStore, session: WorkerSession,
                  reopen: Callable[[], Awaitable[WorkerSession]], bot: Bot, handle: Handle,
                  committed: Callable[[], Awaitable[None]], taken: Callable[[int | None], None],
                  clock: Clock) -> None:
-        """`handle`: the application's handlers for one update; `committed`: waits for
-        the database's queued writes; `taken`: called when this worker takes a chat's lock
-        (its cache forgets that chat's citizen)."""
+        """`worker`: this worker's name (its origin); `handle`: the application's handlers
+        for one update; `committed`: waits for the database's queued writes; `taken`: called
+        when this worker takes a chat another worker handled since (its cache forgets that
+        chat's citizen)."""
+        self._worker = worker
         self._store = store
         self._session = session
         self._reopen = reopen
@@ -56,6 +60,14 @@ class ChatPump:
         self._active: dict[int | None, asyncio.Task[None]] = {}
         self._again: set[int | None] = set()
         self._stopping = False
+        self._parsed: OrderedDict[int, Update] = OrderedDict()  # kept here, by update id
+
+    def kept_here(self, update: Update) -> None:
+        """The webhook parsed this update already: not parsed again if this worker takes
+        it (another worker takes it from its body)."""
+        self._parsed[update.update_id] = update
+        if len(self._parsed) > PARSED_KEPT:
+            self._parsed.popitem(last=False)
 
     def offer(self, chat_id: int | None) -> None:
         """A chat has (or may have) kept updates: take them unless another worker does."""
@@ -111,18 +123,19 @@ class ChatPump:
         return len(self._active)
 
     async def _pump(self, chat_id: int | None) -> None:
+        name = lock_name(chat_id)
         try:
             while True:
                 self._again.discard(chat_id)
-                if not await self._session.try_lock(lock_name(chat_id)):
+                if not await self._session.try_lock(name):
                     return  # its holder looks again after letting go
                 try:
-                    self._taken(chat_id)
                     await self._drain(chat_id)
-                finally:
-                    await self._session.unlock(lock_name(chat_id))
-                if self._stopping or (chat_id not in self._again
-                                      and not await self._store.has_pending(chat_id)):
+                except BaseException:
+                    await self._session.unlock(name)
+                    raise
+                more = await self._session.unlock_and_look(name, chat_id)
+                if self._stopping or not (more or chat_id in self._again):
                     return
         except ConnectionLost as exc:  # the session's locks are gone with it
             log.error("workers: chat lock connection lost (%s); its updates wait for a "
@@ -131,7 +144,12 @@ class ChatPump:
             log.exception("workers: handling a chat's updates failed; they wait for a retry")
 
     async def _drain(self, chat_id: int | None) -> None:
-        while not self._stopping and (rows := await self._store.take_chat(chat_id)):
+        while not self._stopping:
+            rows, mine = await self._session.take(chat_id, self._worker)
+            if not rows:
+                return
+            if not mine:
+                self._taken(chat_id)  # another worker handled it since this one: forget
             for update_id, body, starts in rows:
                 if self._stopping:
                     break
@@ -143,10 +161,13 @@ class ChatPump:
             await self._committed()
 
     def _readable(self, update_id: int, body: str, starts: int) -> Update | None:
+        parsed = self._parsed.pop(update_id, None)
         if starts > MAX_STARTS:
             log.error("update %d given up: its handling never finished in %d tries",
                       update_id, MAX_STARTS)
             return None
+        if parsed is not None:
+            return parsed
         try:
             return Update.de_json(json.loads(body), self._bot)
         except (ValueError, TypeError, KeyError) as exc:

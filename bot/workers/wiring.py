@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.cache.storage import ChangeStore
+from bot.clock import to_db
 from bot.config import Settings
 from bot.context import AppContext
 from bot.inbox import InboxStore, chat_key
@@ -32,10 +33,9 @@ def several_workers(settings: Settings) -> bool:
 
 
 class Worker:
-    def __init__(self, context: AppContext, inbox: InboxStore, pump: ChatPump,
-                 wake: SharedWake, tasks: list[asyncio.Task[None]]) -> None:
+    def __init__(self, context: AppContext, pump: ChatPump, wake: SharedWake,
+                 tasks: list[asyncio.Task[None]]) -> None:
         self._context = context
-        self._inbox = inbox
         self.pump = pump
         self._wake = wake
         self._tasks = tasks
@@ -50,7 +50,6 @@ class Worker:
         changes = ChangeStore(context.db)
         cache.announce_with(lambda citizen_id: changes.announce(origin, citizen_id))
         context.scheduler.claims = True
-        inbox = InboxStore(context.db)
         session = await WorkerSession.open(url)
 
         def taken(chat_id: int | None) -> None:
@@ -58,8 +57,9 @@ class Worker:
             if citizen_id is not None:
                 cache.forget_citizen(citizen_id)
 
-        pump = ChatPump(inbox, session, lambda: WorkerSession.open(url), application.bot,
-                        application.process_update, context.db.flush, taken, context.clock)
+        pump = ChatPump(origin, InboxStore(context.db), session, lambda: WorkerSession.open(url),
+                        application.bot, application.process_update, context.db.flush, taken,
+                        context.clock)
 
         async def tell_outbox() -> None:
             try:
@@ -73,12 +73,14 @@ class Worker:
         tasks: list[Coroutine[Any, Any, None]] = [
             listener.run(), Leadership(url, duties).run(), pump.watch_orphans()]
         log.info("workers: this worker takes updates from the inbox by chat")
-        return cls(context, inbox, pump, wake, [asyncio.create_task(t) for t in tasks])
+        return cls(context, pump, wake, [asyncio.create_task(t) for t in tasks])
 
     async def intake(self, update: Update, body: str) -> None:
         """The webhook's POST: kept (committed) in the inbox, then offered to the pump."""
         chat = chat_key(update)
-        await self._inbox.add([(update.update_id, chat, body)], self._context.clock.now())
+        if await self.pump.session.keep(update.update_id, chat, body,
+                                        to_db(self._context.clock.now())):
+            self.pump.kept_here(update)
         self.pump.offer(chat)
 
     async def close(self) -> None:

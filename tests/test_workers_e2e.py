@@ -19,13 +19,14 @@ from typing import Any
 
 import pytest
 
+from benchmarks import workers as workers_benchmark
 from bot.cache import ChangeNotes
 from bot.clock import SystemClock
 from bot.db import Database
 from bot.features.citizens import CitizenStore, Purpose
 from tests.conftest import TOKEN, WebhookBot, bot_process, run_cli
 from tests.http_bot_api import ApiCall, HttpBotApi
-from tests.pg import ON_POSTGRES, connect
+from tests.pg import ON_POSTGRES, TEST_URL, connect
 from tests.processes import free_port
 from tests.test_process_e2e import command, press, to
 from tests.test_webhook_e2e import post_update
@@ -204,3 +205,13 @@ def _data(call: ApiCall, label: str) -> str:
             if button["text"].startswith(label):
                 return str(button["callback_data"])
     raise AssertionError(f"no button {label!r} in {markup}")
+
+
+def test_the_workers_benchmark_runs_and_prints_a_row_per_worker_count(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.workers`, small (speed belongs to the benchmark)."""
+    assert TEST_URL is not None
+    assert workers_benchmark.main(["--workers", "1,2", "--chats", "4", "--per-chat", "2",
+                                   "--database-url", TEST_URL]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [row.split("|")[1].strip() for row in rows[1:]] == ["1", "2"], rows

@@ -15,9 +15,11 @@ Every worker is a whole `python -m bot` process; any number of them listen on on
   on a connection of its own, and it alone runs the outbox sender (so the one send budget of
   the broadcasts holds) and the sweeps (timers, retention, the change feed). Outbox rows are
   claimed by a compare-and-set of their status (`mark_sending`, `FOR UPDATE SKIP LOCKED` on
-  PostgreSQL), timers by a claim lease taken with `FOR UPDATE SKIP LOCKED`, so even two
-  leaders for a moment (a partitioned one that has not noticed yet) send nothing twice. The
-  others try for the lock every LEADER_POLL seconds and take over when it is free.
+  PostgreSQL), timers by a claim lease taken with `FOR UPDATE SKIP LOCKED`, so two leaders
+  for a moment (one whose lease connection broke, in the LEADER_POLL before it notices)
+  never take the same row. The others try for the lock every LEADER_POLL seconds and take
+  over when it is free; the new leader treats rows caught mid-send as after a crash
+  (bot/outbox/sender.py `recover`: at-most-once rows are in doubt, the others go again).
 * **State** (announce.py, listener.py). Each worker has its own citizen cache. What one
   worker changes about a citizen it announces (`pg_notify`, sent at commit); the others
   forget that citizen. A worker taking a chat that another worker handled since it last did

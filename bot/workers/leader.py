@@ -25,7 +25,6 @@ class Leadership:
     def __init__(self, url: str, duties: Duties) -> None:
         self._url = url
         self._duties = duties
-        self.leading = asyncio.Event()
 
     async def run(self) -> None:
         """Until cancelled (a stop): then the duties are cancelled and awaited."""
@@ -47,7 +46,6 @@ class Leadership:
     async def _lead(self, session: WorkerSession) -> None:
         log.info("workers: this worker leads (outbox sender and sweeps)")
         tasks = [asyncio.create_task(duty) for duty in self._duties()]
-        self.leading.set()
         try:
             while True:
                 done, _ = await asyncio.wait(tasks, timeout=LEADER_POLL,
@@ -59,7 +57,6 @@ class Leadership:
                     return  # the lock goes with the connection; try again from the start
                 await session.ping()
         finally:
-            self.leading.clear()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

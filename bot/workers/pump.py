@@ -76,10 +76,8 @@ class ChatPump:
         if chat_id in self._active:
             self._again.add(chat_id)  # the running pass looks again before it ends
             return
-        task = asyncio.get_running_loop().create_task(self._pump(chat_id),
-                                                      name="chat pump")
-        self._active[chat_id] = task
-        task.add_done_callback(lambda _t: self._active.pop(chat_id, None))
+        self._active[chat_id] = asyncio.get_running_loop().create_task(self._pump(chat_id),
+                                                                       name="chat pump")
 
     async def watch_orphans(self) -> None:
         """Forever: offer every chat with kept updates; the ones their worker holds stay
@@ -142,6 +140,10 @@ class ChatPump:
                       "worker", type(exc).__name__)
         except Exception:
             log.exception("workers: handling a chat's updates failed; they wait for a retry")
+        finally:
+            # Here, not in a done callback: an offer between this pass's last look and a
+            # callback would count on a pass that has ended.
+            self._active.pop(chat_id, None)
 
     async def _drain(self, chat_id: int | None) -> None:
         while not self._stopping:

@@ -85,8 +85,8 @@ class Worker:
 
     async def close(self) -> None:
         """At a stop, before the bot's connections close: the updates being handled are
-        finished (bot/workers/pump.py), then the leader's duties stop (the sender's own
-        grace), then the listener."""
+        finished first (bot/workers/pump.py), then the leader's duties (with the sender's own
+        grace for its sends in flight) and the listener stop."""
         await self.pump.close()
         for task in self._tasks:
             task.cancel()

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from bot.transport.local_api import Fault
-from tests.conftest import WebhookBot, webhook_bot
+from tests.conftest import WebhookBot, bot_process, webhook_bot
 from tests.http_bot_api import HttpBotApi
+from tests.pg import ON_POSTGRES
 from tests.test_process_e2e import command, to
 
 TOKEN = "123456:WEBHOOKTOKENxxxxxxxxxxxxxxxxx"
@@ -131,4 +132,30 @@ def test_a_refused_webhook_is_one_configuration_line_and_exit_code_2(tmp_path: P
     assert bot.proc.returncode == 2, stderr
     assert stderr.strip().splitlines()[-1].startswith(
         "configuration error: WEBHOOK_URL: Telegram refused the webhook"), stderr
+    assert "Traceback" not in stderr, stderr
+
+
+def test_a_second_bot_on_the_port_of_a_sqlite_bot_is_a_configuration_error(
+        tmp_path: Path) -> None:
+    """On SQLite one process only: the second one on the port stops at once with one line,
+    exit 2 (workers share a port only on PostgreSQL, tests/test_workers_e2e.py)."""
+    if ON_POSTGRES:
+        pytest.skip("on PostgreSQL a second worker shares the port")
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    with (HttpBotApi(token=TOKEN) as api,
+          webhook_bot(api, tmp_path / "first", token=TOKEN, webhook_url=WEBHOOK_URL,
+                      secret=SECRET) as first):
+        api.wait_for_call("setWebhook")
+        with bot_process(api, tmp_path / "second", BOT_TOKEN=TOKEN, WEBHOOK_URL=WEBHOOK_URL,
+                         PORT=str(first.port), WEBHOOK_SECRET=SECRET,
+                         DATABASE_PATH=str(tmp_path / "first" / "bot.db")) as second:
+            assert second.exited.wait(30), "the second bot should stop at once"
+            api.resume()  # its exit woke the emulator's waiters
+        stderr = second.stderr
+        assert first.proc.poll() is None, "the first one goes on"
+        assert first.stop() == 0
+    assert second.proc.returncode == 2, stderr
+    assert stderr.strip().splitlines()[-1].startswith(
+        f"configuration error: PORT: cannot listen on port {first.port}"), stderr
     assert "Traceback" not in stderr, stderr

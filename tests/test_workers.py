@@ -245,6 +245,7 @@ async def test_what_one_worker_or_the_cli_changes_the_other_workers_forget(
 def test_only_workers_on_postgresql_share_the_webhook_port() -> None:
     """On SQLite a second bot on the port fails to start instead of sharing the one file."""
     first = listening_socket(0, shared=False)
+    first.listen()  # as the server does once it serves
     port = first.getsockname()[1]
     try:
         with pytest.raises(OSError):
@@ -253,7 +254,9 @@ def test_only_workers_on_postgresql_share_the_webhook_port() -> None:
         first.close()
     sockets = [listening_socket(0, shared=True)]
     try:
+        sockets[0].listen()
         sockets.append(listening_socket(sockets[0].getsockname()[1], shared=True))
+        sockets[1].listen()
         assert sockets[1].getsockname() == sockets[0].getsockname()
     finally:
         for sock in sockets:

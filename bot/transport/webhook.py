@@ -32,7 +32,7 @@ from starlette.routing import Route
 from telegram import Update
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.health.checks import run_checks
 from bot.transport.reachability import until_reachable
 from bot.workers.wiring import Worker, several_workers
@@ -100,20 +100,29 @@ class _Server(uvicorn.Server):
 
 
 def listening_socket(port: int, *, shared: bool) -> socket.socket:
-    """Bound on every address; `shared`: with the other workers on this machine."""
+    """Bound on every address; `shared`: with the other workers on this machine. It listens
+    once the server serves it (asyncio calls listen), so no connection waits in the backlog
+    of a worker that is still starting."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if shared and hasattr(socket, "SO_REUSEPORT"):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(("0.0.0.0", port))
-    sock.listen(1024)
-    sock.set_inheritable(True)
     return sock
 
 
 async def serve_webhook(application: App, settings: Settings, path: str, secret: str,
                         allowed_updates: list[str]) -> None:
-    """Runs until SIGTERM or SIGINT. A refused setWebhook (BadRequest) propagates."""
+    """Runs until SIGTERM or SIGINT. A refused setWebhook (BadRequest) propagates. The port
+    is taken first of all: a second bot on a SQLite file's port stops before it has opened
+    the file, let alone sent anything."""
+    try:
+        sock = listening_socket(settings.port, shared=several_workers(settings))
+    except OSError as exc:
+        raise ConfigError(
+            f"PORT: cannot listen on port {settings.port} ({exc.strerror or exc}); is another "
+            "bot running there? On SQLite only one may (several workers need DATABASE_URL, "
+            "docs/deploy.md)") from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -125,7 +134,6 @@ async def serve_webhook(application: App, settings: Settings, path: str, secret:
             web_app(application, settings, application.bot_data["clock"], path, secret),
             log_config=None, access_log=False, lifespan="off", server_header=False,
             timeout_graceful_shutdown=STOP_GRACE_SECONDS))
-        sock = listening_socket(settings.port, shared=several_workers(settings))
         serving = asyncio.create_task(server.serve(sockets=[sock]), name="webhook server")
         try:
             while not server.started:  # listening before Telegram is told where
@@ -142,12 +150,12 @@ async def serve_webhook(application: App, settings: Settings, path: str, secret:
         finally:
             server.should_exit = True
             await serving
-            sock.close()
             worker: Worker | None = application.bot_data.pop("worker", None)
             if worker is not None:  # its updates in hand are finished while the bot can send
                 await worker.close()
             if application.running:
                 await application.stop()
     finally:
+        sock.close()
         await application.shutdown()
         await application.post_shutdown(application)

@@ -37,7 +37,9 @@ class Leadership:
                 await self._lead(session)
             except ConnectionLost as exc:
                 log.warning("workers: the leader's lock connection failed (%s); trying again",
-                            type(exc).__name__)
+                            exc)
+            except Exception:  # never a worker that stops trying to lead
+                log.exception("workers: leading failed; trying again")
             finally:
                 if session is not None:
                     await session.close()  # the lock, if held, goes with it

@@ -38,8 +38,9 @@ class ChangeListener:
                     self.hear(payload)
                 raise ConnectionError("the listening connection ended")
             except ConnectionLost as exc:
-                log.warning("workers: not listening for changes (%s); trying again",
-                            type(exc).__name__)
+                log.warning("workers: not listening for changes (%s); trying again", exc)
+            except Exception:  # never a dead listener, whose cache would go stale for good
+                log.exception("workers: listening for changes failed; trying again")
             finally:
                 self.listening.clear()
                 if session is not None:

@@ -135,9 +135,9 @@ class ChatPump:
                 more = await self._session.unlock_and_look(name, chat_id)
                 if self._stopping or not (more or chat_id in self._again):
                     return
-        except ConnectionLost as exc:  # the session's locks are gone with it
-            log.error("workers: chat lock connection lost (%s); its updates wait for a "
-                      "worker", type(exc).__name__)
+        except ConnectionLost as exc:  # if the session is lost, its locks went with it
+            log.error("workers: the chat lock session failed (%s); the chat's updates wait "
+                      "for a worker", exc)
         except Exception:
             log.exception("workers: handling a chat's updates failed; they wait for a retry")
         finally:

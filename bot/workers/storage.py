@@ -9,11 +9,11 @@ wrap each in BEGIN and COMMIT, three trips, for statements that commit alone any
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, NamedTuple
 
 import psycopg
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 
 from bot.cache.storage import CHANNEL
 from bot.db_postgres import PostgresError, session_connection
@@ -49,7 +49,7 @@ class WorkerSession:
                    ) -> bool:
         """The webhook's update, committed when this returns; False for a repeat (its
         update_id is kept already)."""
-        row = await (await self._conn.execute(
+        row = await (await self._execute(
             "INSERT INTO inbox (update_id, chat_id, body, received_at) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
             (update_id, chat_id, body, received))).fetchone()
@@ -61,7 +61,7 @@ class WorkerSession:
         worker took any of its updates since the last one `worker` handled)."""
         chat = "chat_id IS NULL" if chat_id is None else "chat_id = %s"
         params = () if chat_id is None else (chat_id,)
-        rows = await (await self._conn.execute(
+        rows = await (await self._execute(
             f"WITH old AS (SELECT update_id, taken_by FROM inbox WHERE {chat} "
             "AND done_at IS NULL AND body IS NOT NULL FOR UPDATE), "
             f"last AS (SELECT taken_by FROM inbox WHERE {chat} AND done_at IS NOT NULL "
@@ -75,13 +75,18 @@ class WorkerSession:
         return kept, last
 
     async def unlock_and_look(self, name: str, chat_id: int | None) -> bool:
-        """Lets the chat's lock go and tells, in the same trip, whether the chat has updates
-        kept but not handled (one kept while the lock was held, say)."""
+        """Lets the chat's lock go, then tells whether the chat has updates kept but not
+        handled (one kept while the lock was held, say): two statements in one trip, the
+        second with a snapshot taken after the lock went. (In one statement the snapshot
+        would come first, and an update kept in between would wait for watch_orphans.)"""
         chat = "chat_id IS NULL" if chat_id is None else "chat_id = %s"
-        return await self._value(
-            f"SELECT pg_advisory_unlock({_KEY}) AND EXISTS (SELECT 1 FROM inbox WHERE {chat} "
-            "AND done_at IS NULL AND body IS NOT NULL)",
-            name, *(() if chat_id is None else (chat_id,))) is True
+        cursor = await self._execute(
+            f"SELECT pg_advisory_unlock({_KEY}); SELECT EXISTS (SELECT 1 FROM inbox "
+            f"WHERE {chat} AND done_at IS NULL AND body IS NOT NULL)",
+            (name, *(() if chat_id is None else (chat_id,))))
+        cursor.nextset()
+        row = await cursor.fetchone()
+        return bool(row and row[0])
 
     async def try_lock(self, name: str) -> bool:
         return await self._value(f"SELECT pg_try_advisory_lock({_KEY})", name) is True
@@ -103,16 +108,28 @@ class WorkerSession:
     async def listen(self) -> None:
         """From now on the channel's notifications are kept for `notices` (this session is
         then for listening only)."""
-        await self._conn.execute(f'LISTEN "{self.channel}"')
+        await self._execute(f'LISTEN "{self.channel}"')
 
     async def notices(self) -> AsyncIterator[str]:
         """The payloads, for as long as the connection lasts."""
-        async for notice in self._conn.notifies():
-            yield notice.payload
+        try:
+            async for notice in self._conn.notifies():
+                yield notice.payload
+        except psycopg.Error as exc:
+            raise PostgresError(exc) from None
 
     async def close(self) -> None:
         await self._conn.close()
 
     async def _value(self, sql: str, *params: Any) -> Any:
-        row = await (await self._conn.execute(sql, params or None)).fetchone()
+        row = await (await self._execute(sql, params or None)).fetchone()
         return row[0] if row else None
+
+    async def _execute(self, sql: str, params: Sequence[Any] | None = None
+                       ) -> AsyncCursor[Any]:
+        """Errors as bot/db_postgres.py tells them: SQLSTATE and class, never row values (a
+        citizen's message may be in a statement)."""
+        try:
+            return await self._conn.execute(sql, params)
+        except psycopg.Error as exc:
+            raise PostgresError(exc) from None

@@ -107,6 +107,10 @@ async def test_two_pumps_handle_each_update_once_and_each_chat_in_order(
     for update_id in range(half + 1, UPDATES + 1):  # then each chat's alternate between them
         chat = 100 + update_id % CHATS
         await (a if (update_id // CHATS) % 2 else b).intake(update_id, chat)
+        if update_id % CHATS == 0:  # a round of all chats, then the next: some find it idle
+            while a.pump.active_chats or b.pump.active_chats:
+                await a.pump.settled()
+                await b.pump.settled()
     while a.pump.active_chats or b.pump.active_chats:
         await a.pump.settled()
         await b.pump.settled()

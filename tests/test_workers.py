@@ -265,3 +265,29 @@ def test_only_workers_on_postgresql_share_the_webhook_port() -> None:
     finally:
         for sock in sockets:
             sock.close()
+
+
+async def test_a_wake_during_a_notice_in_flight_sends_one_more_notice() -> None:
+    """The notice on its way may reach the leader before the row of a later wake-up is
+    committed: that wake-up is passed on after it (once, however many came meanwhile)."""
+    told: list[int] = []
+    on_its_way = asyncio.Event()
+
+    async def announce() -> None:
+        told.append(len(told))
+        await on_its_way.wait()
+
+    wake = SharedWake(announce)
+    wake.set()
+    await asyncio.sleep(0)  # the first notice is on its way
+    wake.set()
+    wake.set()
+    on_its_way.set()
+    for _ in range(20):  # the loop's turns (no timer): the notices in flight finish
+        await asyncio.sleep(0)
+    assert told == [0, 1] and wake.is_set()
+    wake.set()  # none in flight now: a notice of its own
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert told == [0, 1, 2]
+    await wake.close()

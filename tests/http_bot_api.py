@@ -165,25 +165,33 @@ class HttpBotApi:
         Blocks on the condition until one is recorded; raises TimeoutError after `timeout`
         seconds, or BotApiAborted as soon as `abort()` is called.
         """
+        return self.wait_for_calls(method, predicate, 1, timeout, since=since)[0]
+
+    def wait_for_calls(self, method: str, predicate: Callable[[ApiCall], bool] | None,
+                       count: int, timeout: float = 15.0, *, since: int = 0) -> list[ApiCall]:
+        """The first `count` such calls, as wait_for_call waits for one."""
         found: list[ApiCall] = []
 
         def ready() -> bool:
             if self._aborted is not None:
                 return True
+            found.clear()
             for call in self.api.calls[since:]:
                 if call.method == method and (predicate is None or predicate(call)):
                     found.append(call)
-                    return True
+                    if len(found) == count:
+                        return True
             return False
 
         with self._cond:
             ok = self._cond.wait_for(ready, timeout=timeout)
-            if found:
-                return found[0]
+            if len(found) == count:
+                return list(found)
             seen = [c.method for c in self.api.calls[since:]]
             if ok and self._aborted is not None:
                 raise BotApiAborted(f"{self._aborted}; waiting for {method}; calls: {seen}")
-            raise TimeoutError(f"no matching {method} call within {timeout} s; calls: {seen}")
+            raise TimeoutError(f"no {count} matching {method} call(s) within {timeout} s "
+                               f"({len(found)} so far); calls: {seen}")
 
     def abort(self, reason: str) -> None:
         """Wake every waiter with BotApiAborted(reason)."""

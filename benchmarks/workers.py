@@ -37,7 +37,7 @@ import httpx
 
 from bot.transport.local_api import ApiCall, LocalBotApi
 from tests.http_bot_api import HttpBotApi
-from tests.processes import ROOT, TOKEN, bot_command, free_port
+from tests.processes import ROOT, TOKEN, bot_command, child_env, free_port
 
 SECRET = "bench-secret"
 CONNECTIONS = 32
@@ -163,13 +163,13 @@ def fresh_database(server_url: str, name: str) -> Iterator[str]:
 @contextlib.contextmanager
 def workers(count: int, api: HttpBotApi, database_url: str, port: int, folder: Path
             ) -> Iterator[list[subprocess.Popen[bytes]]]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
-           "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": api.base_url,
-           "BOT_API_FILE_URL": api.file_url, "WEBHOOK_URL": "https://bench.example.org/hook",
-           "WEBHOOK_SECRET": SECRET, "PORT": str(port), "DATABASE_URL": database_url,
-           "ALLOW_NO_STAFF_CHAT": "1", "RISK_MODEL": "false", "LOG_LEVEL": "INFO",
-           "SEND_RATE": "100000",  # the emulator has no flood limit: measure the workers
-           "QUIET_HOURS": "", "QUIET_WEEKENDS": "false"}
+    env = child_env(None, **{
+        "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": api.base_url,
+        "BOT_API_FILE_URL": api.file_url, "WEBHOOK_URL": "https://bench.example.org/hook",
+        "WEBHOOK_SECRET": SECRET, "PORT": str(port), "DATABASE_URL": database_url,
+        "ALLOW_NO_STAFF_CHAT": "1", "RISK_MODEL": "false", "LOG_LEVEL": "INFO",
+        "SEND_RATE": "100000",  # the emulator has no flood limit: measure the workers
+        "QUIET_HOURS": "", "QUIET_WEEKENDS": "false"})
     procs: list[subprocess.Popen[bytes]] = []
     logs = []
     try:

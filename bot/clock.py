@@ -27,7 +27,9 @@ class SystemClock:
 
 def to_db(moment: datetime) -> str:
     """ISO-8601 UTC text sorts correctly in SQL, in SQLite and PostgreSQL alike."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def from_db(text: str) -> datetime:

@@ -171,3 +171,40 @@ async def test_after_delete_start_begins_from_scratch_with_the_welcome(bot: Harn
     assert "frivillig" in greeting and "ingen betydning for dine dagpenge" in greeting
     [menu] = await bot.say("/menu", language_code="da")
     assert "frivillig" in menu, "still no consent after erasure: the welcome again"
+
+
+async def test_citizens_on_the_same_step_each_see_their_own_keyboard(bot: Harness) -> None:
+    """Keyboards are built once per step, ticks, hidden buttons, month and language
+    (bot/engine/runner.py, bot/engine/screen.py): none of it may leak between citizens."""
+    other = CITIZEN + 1
+    for user, language in ((CITIZEN, "en"), (other, "da")):
+        await bot.say("/start", user=user, language_code=language)
+        await bot.tap("Ja, lad mig vælge" if language == "da" else "Yes, let me choose",
+                      user=user)
+    await bot.tap("Short check-ins")
+    assert bot.buttons()[:2] == ["✅ Short check-ins on how it is going",
+                                 "⬜ Job club with others in your situation"]
+    assert bot.buttons(other)[0].startswith("⬜ "), "the other citizen ticked nothing"
+    await bot.tap("Korte", user=other)
+    await bot.tap("Korte", user=other)
+    assert bot.buttons(other)[0].startswith("⬜ "), "ticked and unticked again"
+    assert bot.buttons()[0].startswith("✅ ")
+
+    await bot.tap("Save my choices")
+    await bot.tap("Skip")
+    assert bot.buttons()[:4] == ["November 2026", "October 2026", "September 2026",
+                                 "August 2026"]
+    bot.clock.advance(days=30)  # 24 December: another month on the same step
+    await bot.tap("Gem mine valg", user=other)
+    await bot.tap("Spring over", user=other)
+    assert bot.buttons(other)[:2] == ["december 2026", "november 2026"]
+    await bot.say("nonsense")  # the step again, by today's months
+    assert bot.buttons()[:2] == ["December 2026", "November 2026"]
+
+    await bot.tap("Earlier")
+    await bot.tap("No preference")
+    assert bot.buttons() == ["Dansk", "English", "Skip"], "Skip shows on the first way through"
+    await bot.tap("English")
+    await bot.say("/menu")
+    await bot.tap("Language")
+    assert bot.buttons() == ["Dansk", "English"], "no Skip while editing from the menu"

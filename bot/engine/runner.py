@@ -20,6 +20,8 @@ from bot.engine.storage import Session, SessionStore
 from bot.i18n import N_
 
 CALLBACK_SEPARATOR = "|"
+KEYBOARDS_KEPT = 4096
+"""Keyboards built, per dialog, by what they depend on (a state has a few: toggles, months)."""
 STALE_BUTTON = N_("This button is no longer active – here is where we are now.")
 
 
@@ -67,6 +69,7 @@ class DialogRunner:
         self._machine = DialogMachine(spec, binding.conditions)
         self._sessions = sessions
         self._clock = clock
+        self._keyboards: dict[tuple[Any, ...], tuple[tuple[ScreenButton, ...], ...]] = {}
 
     @property
     def name(self) -> str:
@@ -176,14 +179,39 @@ class DialogRunner:
             for name in state.params:
                 params[name] = await self._binding.params[name](subject_id, session.data)
         text: Value = Phrase(state.prompt, params) if state.prompt else ""
-        rows = tuple(
+        key = self._keyboard_key(state, session.data)
+        rows = self._keyboards.get(key)
+        if rows is None:
+            if len(self._keyboards) >= KEYBOARDS_KEPT:
+                self._keyboards.clear()
+            rows = self._keyboards[key] = self._keyboard(state, session.data)
+        return Screen(self.name, state.name, text, rows, key)
+
+    def _keyboard_key(self, state: StateSpec, data: dict[str, Any]) -> tuple[Any, ...]:
+        """All the keyboard depends on: which buttons show, which are ticked, the month."""
+        marks: list[str] = []
+        month = None
+        for row in state.buttons:
+            for button in row:
+                if _hidden(button, data):
+                    marks.append("hidden")
+                elif button.toggle:
+                    marks.append("on" if button.payload in data.get(button.toggle, ()) else "off")
+                else:
+                    marks.append("")
+                if button.month_offset is not None and month is None:
+                    now = self._clock.now()
+                    month = now.year * 12 + now.month - 1
+        return (self.name, state.name, tuple(marks), month)
+
+    def _keyboard(self, state: StateSpec, data: dict[str, Any]) -> tuple[
+            tuple[ScreenButton, ...], ...]:
+        return tuple(
             row for row in (
-                tuple(self._button(state, b, session.data) for b in row
-                      if not _hidden(b, session.data))
+                tuple(self._button(state, b, data) for b in row if not _hidden(b, data))
                 for row in state.buttons)
             if row
         )
-        return Screen(self.name, state.name, text, rows)
 
     def _button(self, state: StateSpec, button: ButtonSpec, data: dict[str, Any]) -> ScreenButton:
         label: Value

@@ -6,7 +6,7 @@ the same Screen can be shown in Danish or English and tested without Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -76,6 +76,9 @@ class Screen:
     state: str
     text: Value
     buttons: tuple[tuple[ScreenButton, ...], ...] = ()
+    keyboard_key: Hashable | None = None
+    """What the buttons depend on: screens with the same key show the same buttons, so their
+    rendering in one language can be reused (None: render them every time)."""
 
 
 def render(value: Value, _: Translator) -> str:
@@ -104,3 +107,28 @@ def render_button(button: ScreenButton, _: Translator) -> str:
     if button.checked is None:
         return label
     return ("✅ " if button.checked else "⬜ ") + label
+
+
+RenderedRows = tuple[tuple[tuple[str, str], ...], ...]
+"""A keyboard as rows of (label, callback data), in one language."""
+_RENDERED_KEPT = 4096
+_rendered: dict[tuple[Hashable, Translator], RenderedRows] = {}
+
+
+def render_buttons(screen: Screen, _: Translator) -> RenderedRows:
+    """The screen's keyboard in the translator's language; made once per keyboard key and
+    language (many citizens see the same step)."""
+    if screen.keyboard_key is None:
+        return _render_rows(screen, _)
+    cache_key = (screen.keyboard_key, _)
+    rows = _rendered.get(cache_key)
+    if rows is None:
+        if len(_rendered) >= _RENDERED_KEPT:
+            _rendered.clear()
+        rows = _rendered[cache_key] = _render_rows(screen, _)
+    return rows
+
+
+def _render_rows(screen: Screen, _: Translator) -> RenderedRows:
+    return tuple(tuple((render_button(b, _), b.callback_data) for b in row)
+                 for row in screen.buttons)

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from bot.engine.screen import Screen, render, render_button
+from bot.engine.screen import Screen, render, render_buttons
 from bot.i18n import Translator
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
@@ -107,9 +107,7 @@ class Message:
     @classmethod
     def from_screen(cls, screen: Screen, _: Translator) -> Message:
         """A dialog step, rendered in the citizen's language, as a message to queue."""
-        buttons = tuple(tuple((render_button(b, _), b.callback_data) for b in row)
-                        for row in screen.buttons)
-        return cls(render(screen.text, _).strip(), buttons)
+        return cls(render(screen.text, _).strip(), render_buttons(screen, _))
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "buttons": [list(map(list, row)) for row in self.buttons],

@@ -1,0 +1,121 @@
+"""LeanBot's sends and edits post exactly what PTB's own methods post, and fail as they do."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.request import BaseRequest, RequestData
+
+from bot.lean_bot import LeanBot
+
+TOKEN = "123456:LEAN-token-xxxxxxxxxxxxxxxxxxxxxxxx"
+SENT = {"message_id": 42, "date": 0, "chat": {"id": 7, "type": "private"}, "text": "x"}
+
+
+class Recorder(BaseRequest):
+    """Keeps every body as Telegram would receive it; answers with `answer`."""
+
+    def __init__(self, answer: tuple[int, dict[str, Any]] | None = None) -> None:
+        self.bodies: list[tuple[str, dict[str, Any]]] = []
+        self.answer = answer
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: object = None, write_timeout: object = None,
+                         connect_timeout: object = None,
+                         pool_timeout: object = None) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        body = json.loads(request_data.json_payload) if request_data else {}
+        self.bodies.append((endpoint, body))
+        if endpoint == "getMe":
+            return 200, json.dumps({"ok": True, "result": {
+                "id": 123456, "is_bot": True, "first_name": "B", "username": "b_bot"}}).encode()
+        if self.answer is not None:
+            return self.answer[0], json.dumps(self.answer[1]).encode()
+        result: object = True if endpoint == "answerCallbackQuery" else SENT
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+async def _bodies(bot_class: type[Bot], call: Any) -> list[tuple[str, dict[str, Any]]]:
+    request = Recorder()
+    bot = bot_class(TOKEN, request=request)
+    await bot.initialize()
+    await call(bot)
+    await bot.shutdown()
+    return [(endpoint, body) for endpoint, body in request.bodies if endpoint != "getMe"]
+
+
+ROWS = ((("Ja ✅", "onboarding|welcome|yes"), ("Nej", "onboarding|welcome|no")),)
+PTB_KEYBOARD = InlineKeyboardMarkup([[
+    InlineKeyboardButton("Ja ✅", callback_data="onboarding|welcome|yes"),
+    InlineKeyboardButton("Nej", callback_data="onboarding|welcome|no")]])
+
+
+@pytest.mark.parametrize(("lean", "typed"), [
+    (lambda b: b.send_text(7, "Hej æøå", reply_markup=ROWS, message_thread_id=5,
+                           reply_to_message_id=9, allow_paid_broadcast=True),
+     lambda b: b.send_message(7, "Hej æøå", reply_markup=PTB_KEYBOARD, message_thread_id=5,
+                              reply_parameters=ReplyParameters(9), allow_paid_broadcast=True)),
+    (lambda b: b.send_text(-1001, "x", reply_markup=PTB_KEYBOARD),
+     lambda b: b.send_message(-1001, "x", reply_markup=PTB_KEYBOARD)),
+    (lambda b: b.send_text("@channel", "x", allow_paid_broadcast=False),
+     lambda b: b.send_message("@channel", "x", allow_paid_broadcast=False)),
+    (lambda b: b.edit_text(7, 42, "ny", reply_markup=ROWS),
+     lambda b: b.edit_message_text("ny", chat_id=7, message_id=42, reply_markup=PTB_KEYBOARD)),
+    (lambda b: b.edit_markup(7, 42, None),
+     lambda b: b.edit_message_reply_markup(chat_id=7, message_id=42)),
+    (lambda b: b.answer("q1", "Gemt"),
+     lambda b: b.answer_callback_query("q1", "Gemt")),
+])
+async def test_each_call_posts_the_body_ptbs_own_method_posts(lean: Any, typed: Any) -> None:
+    # a keyboard given as rows of tuples is JSON text inside the body, as PTB sends a markup
+    mine = await _bodies(LeanBot, lean)
+    ptb = await _bodies(Bot, typed)
+    assert len(mine) == 1
+    assert [(e, _decoded(b)) for e, b in mine] == [(e, _decoded(b)) for e, b in ptb]
+
+
+def _decoded(body: dict[str, Any]) -> dict[str, Any]:
+    """Telegram reads a parameter's JSON text (a markup, a number) as its value."""
+    return {name: json.loads(value) if name in ("reply_markup", "reply_parameters") else value
+            for name, value in body.items()}
+
+
+async def test_a_send_gives_the_new_messages_id() -> None:
+    request = Recorder()
+    bot = LeanBot(TOKEN, request=request)
+    await bot.initialize()
+    assert await bot.send_text(7, "x") == 42
+    await bot.shutdown()
+
+
+@pytest.mark.parametrize(("status", "answer", "error"), [
+    (403, {"ok": False, "error_code": 403,
+           "description": "Forbidden: bot was blocked by the user"}, Forbidden),
+    (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+           "parameters": {"retry_after": 3}}, RetryAfter),
+    (400, {"ok": False, "error_code": 400,
+           "description": "Bad Request: message is not modified"}, BadRequest),
+])
+async def test_errors_are_ptbs_typed_errors(status: int, answer: dict[str, Any],
+                                            error: type[Exception]) -> None:
+    request = Recorder()
+    bot = LeanBot(TOKEN, request=request)
+    await bot.initialize()
+    request.answer = (status, answer)
+    with pytest.raises(error):
+        await bot.edit_text(7, 42, "x")
+    await bot.shutdown()

@@ -11,16 +11,16 @@ more than the rest of the wrapper.)
 
 They post the way `Bot._do_post` (where every typed PTB method ends) does: through the bot's
 rate limiter (bot/outbox/limiter.py) to `Bot.request.post`, which maps errors and decodes the
-answer, with the same JSON body (tests/test_lean_bot.py compares it with PTB's). What
-they leave out is what these calls never need: PTB's defaults (the application sets none, and
-a LeanBot refuses them), and its conversion of every parameter (`RequestParameter.from_input`, which looks for files
-and dates in each value): a text, number or flag is passed as it is, anything else still goes
-through PTB's conversion. At DEBUG each call is logged as PTB logs it (bot/log_privacy.py
-redacts the parameters). Through the in-process fake Bot API (bot/transport/local_api.py), a
-call went from 21.6 to 13.1 µs of CPU (answerCallbackQuery) and from 39.8 to 29.1 µs (a
-sendMessage with a keyboard). `RequestParameter`, the type a RequestData is made of, comes
-from PTB's private module: PTB exports no other way to fill one, and the body test catches a
-change.
+answer, with the same JSON body (tests/test_lean_bot.py compares it with PTB's). They leave
+out what these calls never need: PTB's defaults (the application sets none, and a LeanBot
+refuses them), and its conversion of every parameter (`RequestParameter.from_input`, which
+looks for files and dates in each value): a text, number or flag is passed as it is, anything
+else still goes through PTB's conversion. At DEBUG each call is logged as PTB logs it
+(bot/log_privacy.py redacts the parameters). Through the in-process fake Bot API
+(bot/transport/local_api.py), a call went from 21.6 to 13.1 µs of CPU (answerCallbackQuery)
+and from 39.8 to 29.1 µs (a sendMessage with a keyboard). `RequestParameter`, the type a
+RequestData is made of, comes from PTB's private module: PTB exports no other way to fill
+one, and the body test catches a change.
 
 getUpdates writes what it fetched to the inbox (bot/inbox) before PTB's updater can confirm it
 with the next call; when the inbox cannot, the call fails as a network error would, so the

@@ -79,7 +79,8 @@ PTB_KEYBOARD = InlineKeyboardMarkup([[
      lambda b: b.edit_message_reply_markup(chat_id=7, message_id=42)),
     (lambda b: b.answer("q1", "Gemt"),
      lambda b: b.answer_callback_query("q1", "Gemt")),
-])
+], ids=["send with every option", "send to a group", "send to a channel", "edit text",
+        "drop keyboard", "answer"])
 async def test_each_call_posts_the_body_ptbs_own_method_posts(lean: Any, typed: Any) -> None:
     # a keyboard given as rows of tuples is JSON text inside the body, as PTB sends a markup
     mine = await _bodies(LeanBot, lean)

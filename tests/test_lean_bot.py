@@ -8,45 +8,26 @@ from typing import Any
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.lean_bot import LeanBot
+from bot.transport.local_api import Fault, LocalBotApi
 
 TOKEN = "123456:LEAN-token-xxxxxxxxxxxxxxxxxxxxxxxx"
-SENT = {"message_id": 42, "date": 0, "chat": {"id": 7, "type": "private"}, "text": "x"}
 
 
-class Recorder(BaseRequest):
-    """Keeps every body as Telegram would receive it; answers with `answer`."""
+class Recorder(LocalBotApi):
+    """The fake Bot API, also keeping each call's body as Telegram would receive it."""
 
-    def __init__(self, answer: tuple[int, dict[str, Any]] | None = None) -> None:
+    def __init__(self) -> None:
+        super().__init__()
         self.bodies: list[tuple[str, dict[str, Any]]] = []
-        self.answer = answer
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: object = None, write_timeout: object = None,
-                         connect_timeout: object = None,
-                         pool_timeout: object = None) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        body = json.loads(request_data.json_payload) if request_data else {}
-        self.bodies.append((endpoint, body))
-        if endpoint == "getMe":
-            return 200, json.dumps({"ok": True, "result": {
-                "id": 123456, "is_bot": True, "first_name": "B", "username": "b_bot"}}).encode()
-        if self.answer is not None:
-            return self.answer[0], json.dumps(self.answer[1]).encode()
-        result: object = True if endpoint == "answerCallbackQuery" else SENT
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if request_data is not None:
+            self.bodies.append((url.rsplit("/", 1)[-1], json.loads(request_data.json_payload)))
+        return await super().do_request(url, method, request_data, *args, **kwargs)
 
 
 async def _bodies(bot_class: type[Bot], call: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -71,15 +52,15 @@ PTB_KEYBOARD = InlineKeyboardMarkup([[
                               reply_parameters=ReplyParameters(9), allow_paid_broadcast=True)),
     (lambda b: b.send_text(-1001, "x", reply_markup=PTB_KEYBOARD),
      lambda b: b.send_message(-1001, "x", reply_markup=PTB_KEYBOARD)),
-    (lambda b: b.send_text("@channel", "x", allow_paid_broadcast=False),
-     lambda b: b.send_message("@channel", "x", allow_paid_broadcast=False)),
+    (lambda b: b.send_text(7, "x", allow_paid_broadcast=False),
+     lambda b: b.send_message(7, "x", allow_paid_broadcast=False)),
     (lambda b: b.edit_text(7, 42, "ny", reply_markup=ROWS),
      lambda b: b.edit_message_text("ny", chat_id=7, message_id=42, reply_markup=PTB_KEYBOARD)),
     (lambda b: b.edit_markup(7, 42, None),
      lambda b: b.edit_message_reply_markup(chat_id=7, message_id=42)),
     (lambda b: b.answer("q1", "Gemt"),
      lambda b: b.answer_callback_query("q1", "Gemt")),
-], ids=["send with every option", "send to a group", "send to a channel", "edit text",
+], ids=["send with every option", "send to a group", "a flag off", "edit text",
         "drop keyboard", "answer"])
 async def test_each_call_posts_the_body_ptbs_own_method_posts(lean: Any, typed: Any) -> None:
     # a keyboard given as rows of tuples is JSON text inside the body, as PTB sends a markup
@@ -96,27 +77,23 @@ def _decoded(body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_a_send_gives_the_new_messages_id() -> None:
-    request = Recorder()
-    bot = LeanBot(TOKEN, request=request)
+    bot = LeanBot(TOKEN, request=LocalBotApi())
     await bot.initialize()
-    assert await bot.send_text(7, "x") == 42
+    assert [await bot.send_text(7, "x"), await bot.send_text(7, "y")] == [1, 2]
     await bot.shutdown()
 
 
-@pytest.mark.parametrize(("status", "answer", "error"), [
-    (403, {"ok": False, "error_code": 403,
-           "description": "Forbidden: bot was blocked by the user"}, Forbidden),
-    (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
-           "parameters": {"retry_after": 3}}, RetryAfter),
-    (400, {"ok": False, "error_code": 400,
-           "description": "Bad Request: message is not modified"}, BadRequest),
+@pytest.mark.parametrize(("fault", "error"), [
+    (Fault.blocked("editMessageText"), Forbidden),
+    (Fault.flood("editMessageText", retry_after=3), RetryAfter),
+    (Fault("editMessageText", status=400,
+           description="Bad Request: message is not modified"), BadRequest),
 ])
-async def test_errors_are_ptbs_typed_errors(status: int, answer: dict[str, Any],
-                                            error: type[Exception]) -> None:
-    request = Recorder()
-    bot = LeanBot(TOKEN, request=request)
+async def test_errors_are_ptbs_typed_errors(fault: Fault, error: type[Exception]) -> None:
+    api = LocalBotApi()
+    bot = LeanBot(TOKEN, request=api)
     await bot.initialize()
-    request.answer = (status, answer)
+    api.fail(fault)
     with pytest.raises(error):
-        await bot.edit_text(7, 42, "x")
+        await bot.edit_text(7, 1, "x")
     await bot.shutdown()

@@ -22,6 +22,9 @@ from bot.i18n import N_
 CALLBACK_SEPARATOR = "|"
 KEYBOARDS_KEPT = 4096
 """Keyboards built, per dialog, by what they depend on (a state has a few: toggles, months)."""
+Mark = bool | str | None
+"""A button's mark in a keyboard's key: _HIDDEN, ticked (True or False), or None."""
+_HIDDEN = "hidden"
 STALE_BUTTON = N_("This button is no longer active – here is where we are now.")
 
 
@@ -179,49 +182,56 @@ class DialogRunner:
             for name in state.params:
                 params[name] = await self._binding.params[name](subject_id, session.data)
         text: Value = Phrase(state.prompt, params) if state.prompt else ""
-        key = self._keyboard_key(state, session.data)
+        marks, month = self._marks(state, session.data)
+        key = (self.name, state.name, marks, month)
         rows = self._keyboards.get(key)
         if rows is None:
             if len(self._keyboards) >= KEYBOARDS_KEPT:
                 self._keyboards.clear()
-            rows = self._keyboards[key] = self._keyboard(state, session.data)
+            rows = self._keyboards[key] = self._keyboard(state, marks, month)
         return Screen(self.name, state.name, text, rows, key)
 
-    def _keyboard_key(self, state: StateSpec, data: dict[str, Any]) -> tuple[Any, ...]:
-        """All the keyboard depends on: which buttons show, which are ticked, the month."""
-        marks: list[str] = []
+    def _marks(self, state: StateSpec, data: dict[str, Any]) -> tuple[
+            tuple[Mark, ...], int | None]:
+        """All the keyboard depends on: each button's mark, and the month (counted from year 0)
+        if a button names one."""
+        marks: list[Mark] = []
         month = None
         for row in state.buttons:
             for button in row:
                 if _hidden(button, data):
-                    marks.append("hidden")
-                elif button.toggle:
-                    marks.append("on" if button.payload in data.get(button.toggle, ()) else "off")
+                    marks.append(_HIDDEN)
                 else:
-                    marks.append("")
+                    marks.append(button.payload in data.get(button.toggle, ())
+                                 if button.toggle else None)
                 if button.month_offset is not None and month is None:
                     now = self._clock.now()
                     month = now.year * 12 + now.month - 1
-        return (self.name, state.name, tuple(marks), month)
+        return tuple(marks), month
 
-    def _keyboard(self, state: StateSpec, data: dict[str, Any]) -> tuple[
-            tuple[ScreenButton, ...], ...]:
-        return tuple(
-            row for row in (
-                tuple(self._button(state, b, data) for b in row if not _hidden(b, data))
-                for row in state.buttons)
-            if row
-        )
+    def _keyboard(self, state: StateSpec, marks: tuple[Mark, ...],
+                  month: int | None) -> tuple[tuple[ScreenButton, ...], ...]:
+        """The buttons the marks show, rows left empty dropped."""
+        left = iter(marks)
+        rows: list[tuple[ScreenButton, ...]] = []
+        for row in state.buttons:
+            shown: list[ScreenButton] = []
+            for button in row:
+                mark = next(left)
+                if isinstance(mark, bool | None):  # not _HIDDEN
+                    shown.append(self._button(state, button, mark, month))
+            if shown:
+                rows.append(tuple(shown))
+        return tuple(rows)
 
-    def _button(self, state: StateSpec, button: ButtonSpec, data: dict[str, Any]) -> ScreenButton:
+    def _button(self, state: StateSpec, button: ButtonSpec, checked: bool | None,
+                month: int | None) -> ScreenButton:
         label: Value
-        if button.month_offset is not None:
-            now = self._clock.now()
-            index = now.year * 12 + now.month - 1 - button.month_offset
+        if button.month_offset is not None and month is not None:
+            index = month - button.month_offset
             label = Month(index // 12, index % 12 + 1)
         else:
             label = Phrase(button.label or "")
-        checked = button.payload in data.get(button.toggle, ()) if button.toggle else None
         callback = CALLBACK_SEPARATOR.join((self.name, state.name, button.id))
         return ScreenButton(label, callback, checked)
 

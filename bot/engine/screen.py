@@ -75,10 +75,10 @@ class Screen:
     dialog: str
     state: str
     text: Value
-    buttons: tuple[tuple[ScreenButton, ...], ...] = ()
-    keyboard_key: Hashable | None = None
+    buttons: tuple[tuple[ScreenButton, ...], ...]
+    keyboard_key: Hashable
     """What the buttons depend on: screens with the same key show the same buttons, so their
-    rendering in one language can be reused (None: render them every time)."""
+    rendering in one language is reused."""
 
 
 def render(value: Value, _: Translator) -> str:
@@ -118,17 +118,11 @@ _rendered: dict[tuple[Hashable, Translator], RenderedRows] = {}
 def render_buttons(screen: Screen, _: Translator) -> RenderedRows:
     """The screen's keyboard in the translator's language; made once per keyboard key and
     language (many citizens see the same step)."""
-    if screen.keyboard_key is None:
-        return _render_rows(screen, _)
     cache_key = (screen.keyboard_key, _)
     rows = _rendered.get(cache_key)
     if rows is None:
         if len(_rendered) >= _RENDERED_KEPT:
             _rendered.clear()
-        rows = _rendered[cache_key] = _render_rows(screen, _)
+        rows = _rendered[cache_key] = tuple(
+            tuple((render_button(b, _), b.callback_data) for b in row) for row in screen.buttons)
     return rows
-
-
-def _render_rows(screen: Screen, _: Translator) -> RenderedRows:
-    return tuple(tuple((render_button(b, _), b.callback_data) for b in row)
-                 for row in screen.buttons)

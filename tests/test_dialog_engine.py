@@ -145,6 +145,27 @@ def test_first_transition_whose_conditions_pass_wins() -> None:
     assert machine.fire("ask_name", "confirm", Facts()) is None, "not a trigger of this state"
 
 
+def test_answers_kept_for_unconditional_transitions_are_the_machines_own() -> None:
+    """Every (state, trigger) of the onboarding dialog, fired in turn with and without the
+    condition's fact, gives on a machine that has answered everything before what a new
+    machine gives for that one fire; the conditional ones still follow the facts."""
+    spec = load_dialog(PROJECT_ROOT / "dialogs" / "onboarding.toml")
+    conditions = {"editing": lambda f: bool(f.data.get("editing"))}
+    seasoned = DialogMachine(spec, conditions)
+    triggers = sorted({t.trigger for t in spec.transitions})
+    followed = 0
+    for _round in range(2):
+        for state in spec.states:
+            for trigger in triggers:
+                answers = []
+                for facts in (Facts({"editing": True}), Facts({}), Facts({"editing": True})):
+                    fresh = DialogMachine(spec, conditions).fire(state, trigger, facts)
+                    assert seasoned.fire(state, trigger, facts) == fresh, (state, trigger)
+                    answers.append(fresh)
+                followed += answers[0] != answers[1]
+    assert followed >= 2 * 7, "the 'editing' transitions chose by the facts each time"
+
+
 async def test_shipped_dialogs_validate_against_the_real_catalogues(tmp_path: Path) -> None:
     from bot.config import Settings
     from bot.context import open_app_context

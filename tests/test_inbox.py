@@ -8,8 +8,11 @@ import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from telegram import Bot, Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 from telegram.request import BaseRequest
@@ -196,3 +199,32 @@ async def test_polling_keeps_the_json_telegram_sent_and_a_replay_reads_it_back(
     again = queue.get_nowait()
     assert again == parsed and isinstance(again, Update) and again.effective_message is not None
     assert again.effective_message.text == "Hej 👋 \u200f مرحبا"
+
+
+_UPDATES = st.lists(st.fixed_dictionaries(
+    {"update_id": st.integers(0, 2**40),
+     "message": st.fixed_dictionaries({"text": st.text(max_size=30),
+                                       "n": st.integers() | st.floats(allow_nan=False)})}),
+    max_size=5, unique_by=lambda u: u["update_id"])
+
+
+@given(_UPDATES, st.sampled_from([{}, {"indent": 2}, {"ensure_ascii": False},
+                                  {"separators": (",", ":")}]))
+def test_each_update_is_cut_out_of_the_answer_as_telegram_sent_it(
+        updates: list[dict[str, Any]], style: dict[str, Any]) -> None:
+    """However the answer is spaced or escaped, each body decodes to its update."""
+    payload = json.dumps({"ok": True, "result": updates}, **style).encode()
+    bodies = bodies_of(payload)
+    assert {k: json.loads(v) for k, v in bodies.items()} == {u["update_id"]: u for u in updates}
+    assert all(v in payload.decode() for v in bodies.values()), "cut out, not encoded anew"
+
+
+def test_an_answer_of_another_shape_is_read_as_a_whole() -> None:
+    update = {"update_id": 9, "message": {"text": "x"}}
+    for payload in ({"result": [update], "ok": True}, {"ok": True, "result": [update, 5]},
+                    {"ok": True, "result": [{"no_id": 1}, update]}):
+        assert {k: json.loads(v) for k, v in bodies_of(json.dumps(payload).encode()).items()} \
+            == {9: update}
+    assert bodies_of(b'{"ok": true, "result": []}') == {}
+    assert bodies_of(b'{"ok": true, "result": [{"update_id": 1}') == {}, "cut short"
+    assert bodies_of("ø".encode("latin-1")) == {}

@@ -15,6 +15,7 @@ from bot.engine.runner import Outcome
 from bot.engine.screen import render
 from bot.i18n import Translator
 from bot.lean_bot import LeanBot
+from bot.outbox.limiter import SETTLED
 from bot.outbox.model import Buttons, Message
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,16 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 async def send_text(bot: LeanBot, chat_id: int, text: str,
                     markup: InlineKeyboardMarkup | Buttons | None = None, *,
-                    thread_id: int | None = None) -> int:
-    """The id of the last message sent (the one with the markup)."""
+                    thread_id: int | None = None, settled: bool = False) -> int:
+    """The id of the last message sent (the one with the markup). `settled`: an earlier call
+    of this reply waited for the commit of what the text shows (bot/outbox/limiter.py)."""
     *first, last = split_text(text)
     for chunk in first:
-        await bot.send_text(chat_id, chunk, message_thread_id=thread_id)
-    return await bot.send_text(chat_id, last, reply_markup=markup, message_thread_id=thread_id)
+        await bot.send_text(chat_id, chunk, message_thread_id=thread_id,
+                            rate_limit_args=SETTLED if settled else None)
+        settled = True
+    return await bot.send_text(chat_id, last, reply_markup=markup, message_thread_id=thread_id,
+                               rate_limit_args=SETTLED if settled else None)
 
 
 async def drop_buttons(bot: LeanBot, chat_id: int, message_ids: Iterable[int]) -> None:
@@ -81,9 +86,10 @@ async def reply_here(bot: LeanBot, message: TelegramMessage, text: str,
     await send_text(bot, message.chat.id, text, markup, thread_id=thread_of(message))
 
 
-async def send_outcome(bot: LeanBot, chat_id: int, outcome: Outcome, _: Translator) -> None:
+async def send_outcome(bot: LeanBot, chat_id: int, outcome: Outcome, _: Translator, *,
+                       settled: bool = False) -> None:
     message = compose(outcome, _)
-    await send_text(bot, chat_id, message.text, message.buttons)
+    await send_text(bot, chat_id, message.text, message.buttons, settled=settled)
 
 
 async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) -> None:
@@ -108,4 +114,6 @@ async def answer_press(query: CallbackQuery, outcome: Outcome, _: Translator) ->
     elif message is not None:
         with contextlib.suppress(BadRequest):
             await bot.edit_markup(chat_id, message.message_id, None)
-    await send_outcome(bot, chat_id, outcome, _)
+    # the edit waited for the commit of the outcome, all the new message shows (not when
+    # there was no message to edit, or the edit's wait itself failed and raised)
+    await send_outcome(bot, chat_id, outcome, _, settled=message is not None)

@@ -12,6 +12,8 @@ import pytest
 
 from bot.config import Settings
 from bot.db import Database, WriteFailed
+from bot.outbox.budget import SendBudget
+from bot.outbox.limiter import SETTLED, SendLimiter, Source
 from bot.transport.local_api import ApiCall
 from tests import pg
 from tests.conftest import CITIZEN, start_harness, stop_harness
@@ -131,6 +133,35 @@ async def test_closing_commits_what_is_queued(tmp_path: Path, db: Database) -> N
     await db.close()
     with connect(tmp_path / "bot.db") as conn:
         assert conn.execute("SELECT who FROM notes").fetchall() == [("last words",)]
+
+
+@pytest.mark.parametrize(("endpoint", "data", "source", "on_disk"), [
+    ("answerCallbackQuery", {"callback_query_id": "q1"}, None, False),
+    ("answerCallbackQuery", {"callback_query_id": "q1", "text": "Gemt"}, None, True),
+    ("editMessageReplyMarkup", {"chat_id": 7, "message_id": 3}, None, True),
+    ("sendMessage", {"chat_id": 7, "text": "Hej"}, None, True),
+    ("sendMessage", {"chat_id": 7, "text": "Hej"}, SETTLED, False),
+], ids=["bare answer goes at once", "answer with a notice waits", "edit waits", "send waits",
+        "a settled send does not wait again"])
+async def test_only_a_bare_answer_or_a_settled_reply_goes_before_the_commit(
+        db: Database, tmp_path: Path, endpoint: str, data: dict[str, Any],
+        source: Source | None, on_disk: bool) -> None:
+    """A button's answer without a text shows nothing (the spinner ends), and a settled reply
+    waited in an earlier call; every other call that shows something finds what was written
+    before it already on disk."""
+    limiter = SendLimiter(SendBudget(1000, now=lambda: 0.0, sleep=asyncio.sleep))
+    limiter.committed = db.flush
+    found: list[int] = []
+
+    async def telegram(**_: Any) -> bool:
+        with connect(tmp_path / "bot.db") as conn:
+            found.append(conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
+        return True
+
+    db.write("INSERT INTO notes (who) VALUES ('the toggle')")
+    assert await limiter.process_request(telegram, (), {}, endpoint, data, source) is True
+    assert found == [1 if on_disk else 0]
+    await db.flush()
 
 
 async def test_every_reply_finds_its_state_on_disk_already(settings: Settings,

@@ -9,7 +9,12 @@ makes passes here (`ApplicationBuilder().rate_limiter(...)`).
 * Other calls (answering a button, getMe, topics, chat actions) take no budget.
 * Every call, before anything else, waits until the database has committed what was written
   before it (`committed`, the database's `flush`; bot/db.py): what a citizen is shown is on
-  disk, whatever a crash does next.
+  disk, whatever a crash does next. An answer to a button without a text shows nothing but
+  the end of the spinner, so it goes at once: the press's reply, right after it, waits. (A
+  crash in between loses nothing: the inbox hands the press in again at the next start.)
+  A call marked `SETTLED` does not wait either: its caller waited already, in an earlier call
+  of the same reply, for everything the message shows (bot/views.py: a press's new step, sent
+  after the old keyboard was taken off), and what others wrote since is not in it.
 * Answering a button never fails a handler (ANSWER_BUTTON).
 
 Unlike PTB's AIORateLimiter, one group's budget is a true sliding 60 s window (no leak past
@@ -45,10 +50,13 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 class Source(StrEnum):
     OUTBOX = "outbox"
+    SETTLED = "settled"
 
 
 OUTBOX = Source.OUTBOX
 """`rate_limit_args` of the outbox sender's calls: the budget is booked already."""
+SETTLED = Source.SETTLED
+"""`rate_limit_args` of a reply whose caller has waited for the commit of all it shows."""
 
 
 class SendLimiter(BaseRateLimiter[Source]):
@@ -74,7 +82,9 @@ class SendLimiter(BaseRateLimiter[Source]):
         kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
         rate_limit_args: Source | None,
     ) -> Result:
-        await self.committed()
+        if rate_limit_args is not SETTLED and (endpoint != ANSWER_BUTTON
+                                               or data.get("text") is not None):
+            await self.committed()
         reply = rate_limit_args is not OUTBOX and _is_message(endpoint)
         chat = _chat(data.get("chat_id"))
         for attempt in range(REPLY_RETRIES + 1):

@@ -20,6 +20,9 @@ concurrency, order within a chat) are part of what is measured. Both talk to the
   the ceiling for any bot that has to say what ours says; full ÷ replay is the share of time
   our own code leaves.
 
+Each variant runs in a fresh interpreter (`--worker`), the replay together with the full-path
+run it replays, so none runs on the heap, caches and collector history the ones before it left;
+`--in-process` runs them all in this one process, one after another, as before 2026-12-07.
 Absolute numbers vary a lot between runs on a small machine; compare the ratio, which is
 taken per repeat (the variants run back to back) and summarised by its median.
 Exit code is 0 whether the goal is met or not: this is a measurement, not a test.
@@ -40,7 +43,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,24 +203,30 @@ class CallTally(list[ApiCall]):
     def __init__(self) -> None:
         super().__init__()
         self.methods: Counter[str] = Counter()
-        self.flagged: Counter[str] = Counter()
-        self.watch: dict[str, str] = {}  # text fragment -> what it means
+        self.flagged: Counter[str] = Counter()  # what meaning -> how many calls (the full
+        # path's, looked for in its recording after the run: `flag`)
         self.recording: Recording | None = None  # update id -> the calls it caused
 
     def append(self, call: ApiCall) -> None:
         self.methods[call.method] += 1
         if self.recording is not None and (update_id := CURRENT_UPDATE.get()) is not None:
             self.recording.setdefault(update_id, []).append((call.method, call.params))
-        if self.watch:
-            text = call.params.get("text")
-            if isinstance(text, str):
-                for fragment, meaning in self.watch.items():
-                    if fragment in text:
-                        self.flagged[meaning] += 1
 
     def reset(self) -> None:
         self.methods.clear()
         self.flagged.clear()
+
+    def flag(self, watch: dict[str, str]) -> None:
+        """Counts the recorded calls (warm-up and timed run) whose text has a fragment of
+        `watch` (fragment -> what it means). Done after the run, so the timed run does not
+        pay for the benchmark's own check."""
+        for calls in (self.recording or {}).values():
+            for _method, params in calls:
+                text = params.get("text")
+                if isinstance(text, str):
+                    for fragment, meaning in watch.items():
+                        if fragment in text:
+                            self.flagged[meaning] += 1
 
 
 class ProblemLog(logging.Handler):
@@ -264,9 +273,20 @@ def build_echo(api: LocalBotApi, processor: BaseUpdateProcessor | bool) -> Appli
     return application
 
 
-async def mark_update(update: Update, context: Any) -> None:
-    """First handler of the full path: later Bot API calls in this task belong to `update`."""
-    CURRENT_UPDATE.set(update.update_id)
+def mark_updates(application: Application) -> None:  # type: ignore[type-arg]
+    """The Bot API calls the full path makes while handling an update are recorded under its
+    id (for the replay): its update processor names the update as it takes it up, in the
+    update's own task. (Until 2026-12-07 a first handler group did, which charged the full
+    path, alone of all variants, a handler group and a CallbackContext per update.)"""
+    processor = application.update_processor
+    process = processor.do_process_update
+
+    async def marked(update: object, coroutine: Awaitable[Any]) -> None:
+        if isinstance(update, Update):
+            CURRENT_UPDATE.set(update.update_id)
+        await process(update, coroutine)
+
+    processor.do_process_update = marked  # type: ignore[method-assign]
 
 
 def build_replay(api: LocalBotApi, recording: Recording) -> Application:  # type: ignore[type-arg]
@@ -350,7 +370,7 @@ async def _run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
         settings = Settings(token=TOKEN, database_path=workdir / "bench.db", risk_model=False,
                             send_rate=THROUGHPUT_SEND_RATE)
         application = build_application(settings, request=api, clock=None, background=False)
-        application.add_handler(TypeHandler(Update, mark_update), group=-1000)
+        mark_updates(application)
         recording.clear()
         tally.recording = recording
     elif variant == REPLAY:
@@ -366,8 +386,6 @@ async def _run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        if full:
-            tally.watch = _watch_texts(application.bot_data["app"])
         await application.start()
         try:
             factory = UpdateFactory(application.bot)
@@ -383,6 +401,8 @@ async def _run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
             if db is not None:
                 trips, commits = db.stats.trips - trips, db.stats.commits - commits
             methods = Counter(tally.methods)
+            if full:
+                tally.flag(_watch_texts(application.bot_data["app"]))
             problems = _check_calls(variant, plan, methods, tally.flagged, log)
         finally:
             await application.stop()
@@ -490,39 +510,104 @@ class Results:
     latency: list[LatencyRun]
     rate: float
     citizens: int
+    in_process: bool = False
 
 
-async def measure(args: argparse.Namespace, emit: Callable[[str], None]) -> Results:
+def _order(repeat: int) -> tuple[str, ...]:
+    """The variants of one repeat. The order rotates so slow drift of the machine hits every
+    variant alike (the echoes move; the replay always follows a full-path run, which it
+    replays)."""
+    echoes = (ECHO_PTB, ECHO_OURS)[repeat % 2:] + (ECHO_PTB, ECHO_OURS)[:repeat % 2]
+    peers = tuple(v for v in VARIANTS if v in PEERS)
+    return ((*echoes, FULL, REPLAY, *peers) if repeat % 2 == 0
+            else (*peers, FULL, REPLAY, *echoes))
+
+
+def _groups(order: Sequence[str]) -> list[tuple[str, ...]]:
+    """What runs in one process: each variant alone, but the replay with the full path."""
+    groups: list[tuple[str, ...]] = []
+    for variant in order:
+        if variant == REPLAY and groups and groups[-1] == (FULL,):
+            groups[-1] = (FULL, REPLAY)
+        else:
+            groups.append((variant,))
+    return groups
+
+
+def _plans(args: argparse.Namespace) -> tuple[Plan, Plan]:
     plan = Plan.build(args.updates, args.chats, USER_BASE)
     warm_chats = max(1, args.warmup // len(OPENING))
     warmup = Plan.build(args.warmup, warm_chats, WARMUP_USER_BASE) if args.warmup else Plan((), {})
+    return plan, warmup
+
+
+async def run_group(group: Sequence[str], plan: Plan, warmup: Plan, log: ProblemLog) -> list[Run]:
+    recording: Recording = {}
+    runs = []
+    for variant in group:
+        with tempfile.TemporaryDirectory(prefix="bench-updates-") as tmp:
+            runs.append(await (run_aiogram(plan, warmup, Path(tmp), log)
+                               if variant == PEER_AIOGRAM else
+                               run_variant(variant, plan, warmup, Path(tmp), log, recording)))
+    return runs
+
+
+WORKER_LINE = "bench-run "
+
+
+async def _run_in_worker(args: argparse.Namespace, group: Sequence[str]) -> list[Run]:
+    """The group in a fresh interpreter: no variant runs on the heap, caches and collector
+    history that the ones before it left (as pyperf runs each benchmark in its own worker)."""
+    command = [sys.executable, "-m", "benchmarks.updates", "--updates", str(args.updates),
+               "--chats", str(args.chats), "--warmup", str(args.warmup),
+               "--worker", ",".join(str(VARIANTS.index(v)) for v in group)]
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the worker for {', '.join(group)} exited with "
+                           f"{process.returncode} (its errors are above)")
+    runs = []
+    for line in out.decode().splitlines():
+        if line.startswith(WORKER_LINE):
+            fields = json.loads(line[len(WORKER_LINE):])
+            runs.append(Run(**{**fields, "methods": Counter(fields["methods"])}))
+    if [r.variant for r in runs] != list(group):
+        raise RuntimeError(f"the worker for {', '.join(group)} reported "
+                           f"{[r.variant for r in runs]}")
+    return runs
+
+
+async def work(args: argparse.Namespace) -> None:
+    """`--worker`: run the given variants once and print each run as one JSON line."""
+    plan, warmup = _plans(args)
+    log = ProblemLog()
+    logging.getLogger().addHandler(log)
+    group = [VARIANTS[int(index)] for index in args.worker.split(",")]
+    for run in await run_group(group, plan, warmup, log):
+        print(WORKER_LINE + json.dumps({**vars(run), "methods": dict(run.methods)}), flush=True)
+
+
+async def measure(args: argparse.Namespace, emit: Callable[[str], None]) -> Results:
+    plan, warmup = _plans(args)
     log = ProblemLog()
     logging.getLogger().addHandler(log)
     runs: dict[str, list[Run]] = {v: [] for v in VARIANTS}
     latency: list[LatencyRun] = []
-    recording: Recording = {}
     try:
         for repeat in range(args.repeat):
-            # rotate the order so slow drift of the machine hits every variant alike (the
-            # echoes move; the replay always follows a full-path run, which it replays)
-            echoes = (ECHO_PTB, ECHO_OURS)[repeat % 2:] + (ECHO_PTB, ECHO_OURS)[:repeat % 2]
-            peers = tuple(v for v in VARIANTS if v in PEERS)
-            order = ((*echoes, FULL, REPLAY, *peers) if repeat % 2 == 0
-                     else (*peers, FULL, REPLAY, *echoes))
-            for variant in order:
-                with tempfile.TemporaryDirectory(prefix="bench-updates-") as tmp:
-                    run = await (run_aiogram(plan, warmup, Path(tmp), log)
-                                 if variant == PEER_AIOGRAM else
-                                 run_variant(variant, plan, warmup, Path(tmp), log, recording))
-                runs[variant].append(run)
-                emit(f"  run {repeat + 1}/{args.repeat}  {variant:<20} {run.rate:>6.0f} u/s"
-                     f"  {run.cpu_us:>5.0f} CPU µs/update  ({run.seconds:.2f} s)"
-                     + ("  PROBLEMS" if run.problems else ""))
+            for group in _groups(_order(repeat)):
+                done = (await run_group(group, plan, warmup, log) if args.in_process
+                        else await _run_in_worker(args, group))
+                for run in done:
+                    runs[run.variant].append(run)
+                    emit(f"  run {repeat + 1}/{args.repeat}  {run.variant:<20} "
+                         f"{run.rate:>6.0f} u/s  {run.cpu_us:>5.0f} CPU µs/update  "
+                         f"({run.seconds:.2f} s)" + ("  PROBLEMS" if run.problems else ""))
         if args.latency_seconds > 0:
             latency = await _measure_latency(args, log, emit)
     finally:
         logging.getLogger().removeHandler(log)
-    return Results(runs, latency, args.rate, args.citizens)
+    return Results(runs, latency, args.rate, args.citizens, args.in_process)
 
 
 async def _measure_latency(args: argparse.Namespace, log: ProblemLog,
@@ -549,8 +634,11 @@ async def _measure_latency(args: argparse.Namespace, log: ProblemLog,
 
 def report(results: Results) -> str:
     runs = results.runs
-    lines = ["", f"{'variant':<20} {'best u/s':>9} {'median u/s':>11} {'CPU µs/update':>14}"
-                 "   u/s per run"]
+    mode = ("all variants in one process, one after another" if results.in_process
+            else "each variant in a fresh process (the replay with its full path)")
+    lines = ["", f"runs: {mode}", "",
+             f"{'variant':<20} {'best u/s':>9} {'median u/s':>11} {'CPU µs/update':>14}"
+             "   u/s per run"]
     for variant in VARIANTS:
         rates = [r.rate for r in runs[variant]]
         cpu = statistics.median(r.cpu_us for r in runs[variant])
@@ -638,6 +726,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="latency phase: citizens chatting")
     parser.add_argument("--citizens", type=int, default=CITIZENS,
                         help="latency phase: citizens in the database")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run every variant in this one process, one after another, "
+                             "instead of each in a fresh one")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # see _run_in_worker
     args = parser.parse_args(argv)
     for name in ("updates", "chats", "repeat", "latency_chats", "citizens"):
         if getattr(args, name) < 1:
@@ -649,10 +741,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    print(f"{args.updates} updates over {min(args.chats, args.updates)} chats, "
-          f"{args.warmup} warm-up updates, {args.repeat} repeats; Python "
-          f"{sys.version.split()[0]}", flush=True)
+    if not args.worker:
+        print(f"{args.updates} updates over {min(args.chats, args.updates)} chats, "
+              f"{args.warmup} warm-up updates, {args.repeat} repeats, "
+              + ("all in this process" if args.in_process else "each in a fresh process")
+              + f"; Python {sys.version.split()[0]}", flush=True)
     try:
+        if args.worker:
+            asyncio.run(work(args))
+            return 0
         results = asyncio.run(measure(args, lambda line: print(line, flush=True)))
     except Exception:
         traceback.print_exc()

@@ -9,15 +9,17 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.cache import MISSING, ChangeNotes
+from bot.cache import MISSING, ChangeNotes, CitizenCache
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import Database, WriteFailed
-from bot.engine.storage import SessionStore
+from bot.engine.storage import SESSION, SessionStore
 from bot.features.cases import CaseService, CaseStore
+from bot.features.cases.storage import OPEN_CASES
 from bot.features.citizens import Citizen, CitizenStore, Purpose
 from bot.features.citizens.storage import CITIZEN as CITIZEN_PART
 from bot.features.staff import Role, StaffService
@@ -173,3 +175,37 @@ async def test_a_write_that_is_rolled_back_is_forgotten(bot: Harness, tmp_path: 
     assert bot.ctx.cache.get(CITIZEN_PART, citizen.id) is MISSING
     assert await bot.ctx.get(CitizenStore).by_id(citizen.id) == citizen
     await assert_cache_is_true(bot, citizen.id)
+
+
+async def test_a_new_citizen_is_known_to_have_no_dialog_and_no_case_until_one_begins(
+        bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Created just now, a citizen has no session and no open case: their first update reads
+    neither from the database; once either exists, the cache has it as the database does."""
+    queries: list[str] = []
+    fetch_all = bot.ctx.db.fetch_all
+
+    async def reading(sql: str, *args: Any, **kwargs: Any) -> Any:
+        queries.append(sql)
+        return await fetch_all(sql, *args, **kwargs)
+
+    monkeypatch.setattr(bot.ctx.db, "fetch_all", reading)
+    [welcome] = await bot.say("/start", language_code="en")
+    assert welcome.startswith("Hello")
+    assert [q for q in queries if "FROM dialog_sessions" in q or "FROM cases" in q] == []
+    citizen = await bot.ctx.get(CitizenStore).by_user(CITIZEN)
+    assert citizen is not None
+    await assert_cache_is_true(bot, citizen.id)
+    await bot.say("/human", language_code="en")
+    await bot.drain()
+    assert await bot.ctx.get(CaseService).open_case(citizen.id) is not None
+    await assert_cache_is_true(bot, citizen.id)
+
+
+def test_what_a_new_citizen_has_is_not_kept_if_something_was_forgotten_meanwhile() -> None:
+    cache = CitizenCache()
+    epoch = cache.epoch
+    cache.forget(OPEN_CASES, 7)  # e.g. the change feed, while the insert was under way
+    cache.born(7, epoch)
+    assert cache.get(SESSION, 7) is MISSING and cache.get(OPEN_CASES, 7) is MISSING
+    cache.born(7, cache.epoch)
+    assert cache.get(SESSION, 7) is None and cache.get(OPEN_CASES, 7) == ()

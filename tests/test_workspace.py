@@ -204,7 +204,7 @@ async def test_canned_replies_go_out_in_the_citizens_language(bot: Harness) -> N
 
 
 async def test_a_requested_call_gets_a_called_button_and_its_outcome(bot: Harness) -> None:
-    citizen = await bot.ctx.get(FrontDoor).citizen(CITIZEN, CITIZEN, "en")
+    citizen = await bot.ctx.get(FrontDoor).newcomer(CITIZEN, CITIZEN, "en")
     from bot.features.cases import CaseLevel
     from bot.features.cases.model import CaseSource
 

@@ -48,6 +48,9 @@ class ChangeNotes:
     def forget(self, part: Part[Any], citizen_id: int) -> None:
         self._store.note(citizen_id, self._clock.now())
 
+    def born(self, citizen_id: int, epoch: int) -> None:
+        """Nothing is kept here (and a new row needs no note: no cache can hold it yet)."""
+
     def erase(self, citizen_id: int) -> None:
         self._store.note(citizen_id, self._clock.now())
 

@@ -18,15 +18,24 @@ class Missing(Enum):
 
 MISSING = Missing.MISSING
 """Not cached: read the database (None is a cached answer, e.g. "in no dialog")."""
+_KNOWN_AT_BIRTH: list[Part[Any]] = []
+"""Every part declared with an `at_birth` value (the stores declare theirs on import)."""
 
 
 class Part(Generic[T]):
-    """One kind of state kept per citizen, declared by the store that owns its table."""
+    """One kind of state kept per citizen, declared by the store that owns its table.
 
-    __slots__ = ("name",)
+    `at_birth`: what every citizen has the moment their row is created (no dialog session, no
+    open case), so the first updates of a new citizen need not read it (`StateCache.born`).
+    It must be immutable: it is shared."""
 
-    def __init__(self, name: str) -> None:
+    __slots__ = ("at_birth", "name")
+
+    def __init__(self, name: str, *, at_birth: T | Missing = MISSING) -> None:
         self.name = name
+        self.at_birth = at_birth
+        if at_birth is not MISSING:
+            _KNOWN_AT_BIRTH.append(self)
 
     def __repr__(self) -> str:
         return f"Part({self.name!r})"
@@ -55,6 +64,12 @@ class StateCache(Protocol):
         ...
 
     def forget(self, part: Part[Any], citizen_id: int) -> None: ...
+
+    def born(self, citizen_id: int, epoch: int) -> None:
+        """The citizen's row was created just now: keep each part's `at_birth` value (not
+        those put meanwhile), unless something was forgotten since `epoch`, taken before the
+        insert (another process may already have written about the new citizen)."""
+        ...
 
     def erase(self, citizen_id: int) -> None:
         """Everything about the citizen, their aliases too (/delete)."""
@@ -126,6 +141,13 @@ class CitizenCache:
         entry = self._entries.get(citizen_id)
         if entry is not None:
             entry.parts.pop(part, None)
+
+    def born(self, citizen_id: int, epoch: int) -> None:
+        if epoch != self._epoch:
+            return
+        parts = self._entry(citizen_id).parts
+        for part in _KNOWN_AT_BIRTH:
+            parts.setdefault(part, part.at_birth)
 
     def forget_citizen(self, citizen_id: int) -> None:
         """Every part (their aliases stay true): another process changed them."""

@@ -33,7 +33,7 @@ class _Stored:
     timeout_at: datetime | None
 
 
-SESSION: Part[_Stored | None] = Part("session")
+SESSION: Part[_Stored | None] = Part("session", at_birth=None)
 """None: the citizen is in no dialog."""
 
 

@@ -11,7 +11,7 @@ from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.features.cases.model import CallPhone, Case, CaseLevel, CaseSource
 
-OPEN_CASES: Part[tuple[Case, ...]] = Part("open cases")
+OPEN_CASES: Part[tuple[Case, ...]] = Part("open cases", at_birth=())
 """Most urgent first, then oldest first."""
 
 

@@ -57,6 +57,7 @@ class CitizenStore:
     async def create(self, telegram_user_id: int, chat_id: int, locale: str,
                      now: datetime) -> Citizen:
         """Insert, or return the existing row if a concurrent update created it first."""
+        epoch = self._cache.epoch
         rows = await self._db.execute_returning(
             "INSERT INTO citizens (telegram_user_id, chat_id, locale, joined_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO NOTHING "
@@ -71,6 +72,7 @@ class CitizenStore:
         citizen = _citizen(rows[0])
         self._cache.put(CITIZEN, citizen.id, citizen)
         self._cache.put(CONSENTS, citizen.id, {})  # new: nothing chosen yet
+        self._cache.born(citizen.id, epoch)  # nor a dialog or a case yet
         self._cache.alias(("user", telegram_user_id), citizen.id)
         return citizen
 

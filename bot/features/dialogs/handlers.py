@@ -28,7 +28,7 @@ async def citizen_of(update: Update, context: BotContext) -> Citizen:
     known = await context.citizen_for(user.id)
     if known is not None:
         return known
-    citizen = await context.app.get(FrontDoor).citizen(user.id, chat.id, user.language_code)
+    citizen = await context.app.get(FrontDoor).newcomer(user.id, chat.id, user.language_code)
     context.remember(citizen)
     return citizen
 

@@ -33,11 +33,9 @@ class FrontDoor:
         self._texts = texts
         self._clock = clock
 
-    async def citizen(self, user_id: int, chat_id: int, language_code: str | None) -> Citizen:
-        """The citizen behind a Telegram user, created on first contact."""
-        found = await self._citizens.by_user(user_id)
-        if found is not None:
-            return found
+    async def newcomer(self, user_id: int, chat_id: int, language_code: str | None) -> Citizen:
+        """The citizen for a Telegram user the caller found no citizen for: created now, in
+        their Telegram language (or the row a concurrent update created first)."""
         locale = self._texts.locale_for_language_code(language_code)
         return await self._citizens.create(user_id, chat_id, locale, self._clock.now())
 

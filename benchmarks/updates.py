@@ -43,7 +43,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,20 +273,9 @@ def build_echo(api: LocalBotApi, processor: BaseUpdateProcessor | bool) -> Appli
     return application
 
 
-def mark_updates(application: Application) -> None:  # type: ignore[type-arg]
-    """The Bot API calls the full path makes while handling an update are recorded under its
-    id (for the replay): its update processor names the update as it takes it up, in the
-    update's own task. (Until 2026-12-07 a first handler group did, which charged the full
-    path, alone of all variants, a handler group and a CallbackContext per update.)"""
-    processor = application.update_processor
-    process = processor.do_process_update
-
-    async def marked(update: object, coroutine: Awaitable[Any]) -> None:
-        if isinstance(update, Update):
-            CURRENT_UPDATE.set(update.update_id)
-        await process(update, coroutine)
-
-    processor.do_process_update = marked  # type: ignore[method-assign]
+async def mark_update(update: Update, context: Any) -> None:
+    """First handler of the full path: later Bot API calls in this task belong to `update`."""
+    CURRENT_UPDATE.set(update.update_id)
 
 
 def build_replay(api: LocalBotApi, recording: Recording) -> Application:  # type: ignore[type-arg]
@@ -370,7 +359,7 @@ async def _run_variant(variant: str, plan: Plan, warmup: Plan, workdir: Path,
         settings = Settings(token=TOKEN, database_path=workdir / "bench.db", risk_model=False,
                             send_rate=THROUGHPUT_SEND_RATE)
         application = build_application(settings, request=api, clock=None, background=False)
-        mark_updates(application)
+        application.add_handler(TypeHandler(Update, mark_update), group=-1000)
         recording.clear()
         tally.recording = recording
     elif variant == REPLAY:

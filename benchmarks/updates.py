@@ -577,7 +577,7 @@ async def work(args: argparse.Namespace) -> None:
 
 
 async def measure(args: argparse.Namespace, emit: Callable[[str], None]) -> Results:
-    plan, warmup = _plans(args)
+    plans = _plans(args) if args.in_process else None  # else each worker builds its own
     log = ProblemLog()
     logging.getLogger().addHandler(log)
     runs: dict[str, list[Run]] = {v: [] for v in VARIANTS}
@@ -585,7 +585,7 @@ async def measure(args: argparse.Namespace, emit: Callable[[str], None]) -> Resu
     try:
         for repeat in range(args.repeat):
             for group in _groups(_order(repeat)):
-                done = (await run_group(group, plan, warmup, log) if args.in_process
+                done = (await run_group(group, *plans, log) if plans is not None
                         else await _run_in_worker(args, group))
                 for run in done:
                     runs[run.variant].append(run)

@@ -44,6 +44,7 @@ async def test_by_default_each_variant_runs_in_a_fresh_process_and_reports_back(
     assert "checks passed" in report(results)
     assert len(lines) == len(VARIANTS)
 
+
 def test_the_quick_broadcast_benchmark_runs_and_prints_its_figures(
         capsys: pytest.CaptureFixture[str]) -> None:
     """`python -m benchmarks.broadcast --quick`: it runs and prints every figure (not whether

@@ -9,7 +9,7 @@ compute), while the write itself is queued for the next group commit (bot/db.py)
 Only the one bot process holds a real cache (`CitizenCache`), and it is told explicitly when
 its entries stop being true:
 
-* a citizen created just now has no dialog session and no open case yet: those parts say so
+* a citizen created just now has no consents, dialog session or open case yet: those parts say so
   (`Part(..., at_birth=...)`), and the insert's store keeps that for them (`born`), unless
   anything was forgotten while the insert was under way;
 * a queued write that is rolled back forgets its citizen (the write's `undo`);

@@ -25,9 +25,9 @@ _KNOWN_AT_BIRTH: list[Part[Any]] = []
 class Part(Generic[T]):
     """One kind of state kept per citizen, declared by the store that owns its table.
 
-    `at_birth`: what every citizen has the moment their row is created (no dialog session, no
-    open case), so the first updates of a new citizen need not read it (`StateCache.born`).
-    It must be immutable: it is shared."""
+    `at_birth`: what every citizen has the moment their row is created (no consents, no dialog
+    session, no open case), so the first updates of a new citizen need not read it
+    (`StateCache.born`). It is shared: the store must never change it in place."""
 
     __slots__ = ("at_birth", "name")
 

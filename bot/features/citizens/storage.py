@@ -14,7 +14,8 @@ from bot.db import Database
 from bot.features.citizens.model import Citizen, ConsentRecord, PreferredTime, Purpose
 
 CITIZEN: Part[Citizen] = Part("citizen")
-CONSENTS: Part[dict[Purpose, ConsentRecord]] = Part("consents")
+CONSENTS: Part[dict[Purpose, ConsentRecord]] = Part("consents", at_birth={})
+"""Never changed in place (a change puts a new dict), so the empty one can be shared."""
 _UPDATES = {
     "first_name": "UPDATE citizens SET first_name = ? WHERE id = ?",
     "unemployed_since": "UPDATE citizens SET unemployed_since = ? WHERE id = ?",
@@ -71,8 +72,7 @@ class CitizenStore:
             return citizen
         citizen = _citizen(rows[0])
         self._cache.put(CITIZEN, citizen.id, citizen)
-        self._cache.put(CONSENTS, citizen.id, {})  # new: nothing chosen yet
-        self._cache.born(citizen.id, epoch)  # nor a dialog or a case yet
+        self._cache.born(citizen.id, epoch)  # no consents, dialog or case yet
         self._cache.alias(("user", telegram_user_id), citizen.id)
         return citizen
 
